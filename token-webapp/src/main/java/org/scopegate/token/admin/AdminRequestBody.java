@@ -1,0 +1,140 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.admin;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Typed, validated access to the JSON object of an admin request.
+ */
+public final class AdminRequestBody {
+
+    /** A role name: 1 to 64 visible ASCII characters. */
+    public static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E]{1,64}");
+
+    private final JsonNode node;
+
+    /**
+     * @param node the parsed body
+     * @throws AdminException when it is not a JSON object
+     */
+    public AdminRequestBody(JsonNode node) throws AdminException {
+        if (node == null || !node.isObject()) {
+            throw AdminException.badRequest("The body must be a JSON object");
+        }
+        this.node = node;
+    }
+
+    /**
+     * @param field a field name
+     * @return whether the field is present and not null
+     */
+    public boolean has(String field) {
+        return node.hasNonNull(field);
+    }
+
+    /**
+     * @param field a field name
+     * @param maxLength longest value accepted
+     * @return the text, or {@code null} when absent
+     * @throws AdminException when it is not a string, is blank, too long or holds control characters
+     */
+    public String text(String field, int maxLength) throws AdminException {
+        if (!has(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isTextual()) {
+            throw AdminException.badRequest(field + " must be a string");
+        }
+        String text = value.textValue();
+        if (text.isBlank() || text.length() > maxLength || text.chars().anyMatch(Character::isISOControl)) {
+            throw AdminException.badRequest(field + " must be 1 to " + maxLength + " characters without controls");
+        }
+        return text;
+    }
+
+    /**
+     * @param field a field name
+     * @param maxLength longest value accepted
+     * @return the text
+     * @throws AdminException when it is missing or invalid
+     */
+    public String requiredText(String field, int maxLength) throws AdminException {
+        String text = text(field, maxLength);
+        if (text == null) {
+            throw AdminException.badRequest(field + " is required");
+        }
+        return text;
+    }
+
+    /**
+     * @param field a field name
+     * @return the boolean, or {@code null} when absent
+     * @throws AdminException when it is not a boolean
+     */
+    public Boolean bool(String field) throws AdminException {
+        if (!has(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isBoolean()) {
+            throw AdminException.badRequest(field + " must be true or false");
+        }
+        return Boolean.valueOf(value.booleanValue());
+    }
+
+    /**
+     * @param field a field name
+     * @param pattern what each element must match
+     * @return the distinct strings in order, or {@code null} when absent
+     * @throws AdminException when it is not an array of matching strings
+     */
+    public Set<String> strings(String field, Pattern pattern) throws AdminException {
+        if (!has(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isArray()) {
+            throw AdminException.badRequest(field + " must be an array of strings");
+        }
+        Set<String> result = new LinkedHashSet<>();
+        Iterator<JsonNode> it = value.elements();
+        while (it.hasNext()) {
+            JsonNode element = it.next();
+            if (!element.isTextual() || !pattern.matcher(element.textValue()).matches()) {
+                throw AdminException.badRequest(field + " holds an invalid value");
+            }
+            result.add(element.textValue());
+        }
+        return result;
+    }
+
+    /**
+     * @param values strings
+     * @return them as a list, for JSON answers
+     */
+    static List<String> list(Set<String> values) {
+        return new ArrayList<>(values);
+    }
+}

@@ -1,0 +1,263 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.scopegate.token.Messages;
+import org.scopegate.token.TokenService;
+import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.web.OAuthResponses;
+
+/**
+ * The admin API under {@code /admin/*} (protocol.md section 6), protected by its own credential: HTTP Basic with
+ * user {@code admin} and the admin secret. JSON in and out; errors as {@code {"error","error_description"}}.
+ */
+public final class AdminServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Log log = LogFactory.getLog(AdminServlet.class);
+    private static final int MAX_BODY = 64 * 1024;
+    private static final String REALM = "Basic realm=\"token-admin\", charset=\"UTF-8\"";
+
+    private transient TokenService service;
+    private transient OAuthResponses responses;
+    private transient UserAdministration users;
+    private transient ClientAdministration clients;
+    private transient ScopeAdministration scopes;
+
+    @Override
+    public void init() throws ServletException {
+        service = (TokenService) getServletContext().getAttribute(TokenService.ATTRIBUTE);
+        if (service == null) {
+            throw new ServletException("The token service did not start");
+        }
+        responses = new OAuthResponses(service.objectMapper());
+        users = new UserAdministration(service);
+        clients = new ClientAdministration(service);
+        scopes = new ScopeAdministration(service);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OAuthResponses.noStore(response);
+        if (!authenticated(request)) {
+            log.info(Messages.get("adminServlet.authFailed", request.getRemoteAddr()));
+            response.setHeader("WWW-Authenticate", REALM);
+            responses.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                    "The admin API needs the admin credential");
+            return;
+        }
+        try {
+            route(request, response);
+        } catch (AdminException e) {
+            responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (SQLIntegrityConstraintViolationException e) {
+            responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
+        } catch (SQLException | RuntimeException e) {
+            if ("23505".equals(sqlState(e))) {
+                responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
+                return;
+            }
+            log.error(Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()), e);
+            if (!response.isCommitted()) {
+                response.resetBuffer();
+                responses.writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
+                        "The server could not process the request");
+            }
+        }
+    }
+
+    private void route(HttpServletRequest request, HttpServletResponse response)
+            throws AdminException, SQLException, IOException {
+        String path = request.getPathInfo();
+        String[] segments = path == null ? new String[0] : path.replaceAll("^/+|/+$", "").split("/");
+        String method = request.getMethod();
+        String collection = segments.length > 0 ? segments[0] : "";
+        String item = segments.length > 1 ? segments[1] : null;
+        String action = segments.length > 2 ? segments[2] : null;
+        if (segments.length > 3) {
+            throw AdminException.notFound("No such resource");
+        }
+        switch (collection) {
+            case "users":
+                routeUsers(request, response, method, item, action);
+                break;
+            case "clients":
+                routeClients(request, response, method, item, action);
+                break;
+            case "scopes":
+                routeScopes(request, response, method, item, action);
+                break;
+            default:
+                throw AdminException.notFound("No such resource");
+        }
+    }
+
+    private void routeUsers(HttpServletRequest request, HttpServletResponse response, String method, String item,
+            String action) throws AdminException, SQLException, IOException {
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, users.list());
+            } else if ("POST".equals(method)) {
+                created(response, users.create(body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if (action == null) {
+            if ("GET".equals(method)) {
+                ok(response, users.get(item));
+            } else if ("PATCH".equals(method)) {
+                ok(response, users.patch(item, body(request)));
+            } else if ("DELETE".equals(method)) {
+                users.delete(item);
+                noContent(response);
+            } else {
+                notAllowed(response, "GET, PATCH, DELETE");
+            }
+        } else if ("unlock".equals(action)) {
+            if ("POST".equals(method)) {
+                users.unlock(item);
+                noContent(response);
+            } else {
+                notAllowed(response, "POST");
+            }
+        } else {
+            throw AdminException.notFound("No such resource");
+        }
+    }
+
+    private void routeClients(HttpServletRequest request, HttpServletResponse response, String method, String item,
+            String action) throws AdminException, SQLException, IOException {
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, clients.list());
+            } else if ("POST".equals(method)) {
+                created(response, clients.create(body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if (action == null) {
+            if ("GET".equals(method)) {
+                ok(response, clients.get(item));
+            } else if ("PATCH".equals(method)) {
+                ok(response, clients.patch(item, body(request)));
+            } else if ("DELETE".equals(method)) {
+                clients.delete(item);
+                noContent(response);
+            } else {
+                notAllowed(response, "GET, PATCH, DELETE");
+            }
+        } else if ("secret".equals(action)) {
+            if ("POST".equals(method)) {
+                ok(response, clients.regenerateSecret(item));
+            } else {
+                notAllowed(response, "POST");
+            }
+        } else {
+            throw AdminException.notFound("No such resource");
+        }
+    }
+
+    private void routeScopes(HttpServletRequest request, HttpServletResponse response, String method, String item,
+            String action) throws AdminException, SQLException, IOException {
+        if (action != null) {
+            throw AdminException.notFound("No such resource");
+        }
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, scopes.list());
+            } else if ("POST".equals(method)) {
+                created(response, scopes.create(body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if ("PATCH".equals(method)) {
+            ok(response, scopes.patch(item, body(request)));
+        } else if ("DELETE".equals(method)) {
+            scopes.delete(item);
+            noContent(response);
+        } else {
+            notAllowed(response, "PATCH, DELETE");
+        }
+    }
+
+    private boolean authenticated(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        try {
+            ClientCredentials credentials = ClientCredentials.parseBasic(header.substring(6).trim());
+            boolean secretMatches = service.adminSecret().matches(credentials.clientSecret());
+            return secretMatches && AdminSecret.USERNAME.equals(credentials.clientId());
+        } catch (OAuthException e) {
+            return false;
+        }
+    }
+
+    private AdminRequestBody body(HttpServletRequest request) throws AdminException, IOException {
+        if (request.getContentLengthLong() > MAX_BODY) {
+            throw AdminException.badRequest("The body is too large");
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) {
+                throw AdminException.badRequest("The body is too large");
+            }
+            JsonNode node = bytes.length == 0 ? null : service.objectMapper().readTree(bytes);
+            return new AdminRequestBody(node);
+        } catch (JacksonException e) {
+            throw AdminException.badRequest("The body is not valid JSON");
+        }
+    }
+
+    private void ok(HttpServletResponse response, Object body) throws IOException {
+        responses.writeJson(response, HttpServletResponse.SC_OK, body);
+    }
+
+    private void created(HttpServletResponse response, Object body) throws IOException {
+        responses.writeJson(response, HttpServletResponse.SC_CREATED, body);
+    }
+
+    private static void noContent(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private void notAllowed(HttpServletResponse response, String allowed) throws IOException {
+        response.setHeader("Allow", allowed);
+        responses.writeError(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "invalid_request",
+                "Method not allowed: use " + allowed);
+    }
+
+    private static String sqlState(Throwable e) {
+        return e instanceof SQLException sql ? sql.getSQLState() : null;
+    }
+}

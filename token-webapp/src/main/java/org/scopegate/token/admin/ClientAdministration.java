@@ -1,0 +1,217 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.admin;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.scopegate.token.TokenService;
+import org.scopegate.token.crypto.Digests;
+import org.scopegate.token.grant.GrantTypes;
+import org.scopegate.token.store.ClientRecord;
+
+/**
+ * The application operations of the admin API (protocol.md section 6). The consumer secret is shown only in the
+ * answer that creates it. Regenerating the secret, disabling or deleting an application revokes its tokens and
+ * writes a {@code client} revocation event in the same transaction.
+ */
+public final class ClientAdministration {
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
+    private static final Pattern GRANT_TYPE = Pattern.compile("password|refresh_token|client_credentials");
+    private static final int MIN_GIVEN_SECRET = 32;
+
+    private final TokenService service;
+
+    /**
+     * @param service the running service
+     */
+    public ClientAdministration(TokenService service) {
+        this.service = service;
+    }
+
+    /**
+     * @return every application
+     * @throws SQLException on a database failure
+     */
+    public List<Map<String, Object>> list() throws SQLException {
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (ClientRecord client : service.database().call(c -> service.clients().list(c))) {
+            result.add(view(client));
+        }
+        return result;
+    }
+
+    /**
+     * @param clientId consumer key
+     * @return the application
+     * @throws SQLException on a database failure
+     * @throws AdminException 404 when unknown
+     */
+    public Map<String, Object> get(String clientId) throws SQLException, AdminException {
+        return view(find(clientId));
+    }
+
+    /**
+     * @param body {@code {"name","grant_types","introspect","owner"?,"client_id"?,"client_secret"?}}
+     * @return the new application with its {@code client_secret}
+     * @throws SQLException on a database failure
+     * @throws AdminException 400 for an invalid body, 409 when the consumer key is taken
+     */
+    public Map<String, Object> create(AdminRequestBody body) throws SQLException, AdminException {
+        String name = body.requiredText("name", 128);
+        String owner = body.text("owner", 128);
+        Set<String> grants = grantTypes(body);
+        if (grants == null) {
+            grants = new LinkedHashSet<>(List.of(GrantTypes.PASSWORD, GrantTypes.REFRESH_TOKEN));
+        }
+        Boolean introspect = body.bool("introspect");
+        String clientId = body.text("client_id", 64);
+        if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
+            throw AdminException.badRequest("client_id must be 1 to 64 characters of A-Z a-z 0-9 . _ ~ -");
+        }
+        String secret = body.text("client_secret", 256);
+        if (secret != null && (secret.length() < MIN_GIVEN_SECRET || secret.indexOf(' ') >= 0)) {
+            throw AdminException.badRequest("client_secret must be at least 32 characters without spaces");
+        }
+        String id = clientId != null ? clientId : service.secrets().newClientId();
+        String clientSecret = secret != null ? secret : service.secrets().newSecret();
+        ClientRecord client = new ClientRecord(id, Digests.sha256Hex(clientSecret), name, owner, grants,
+                introspect != null && introspect.booleanValue(), true, service.clock().getAsLong());
+        service.database().call(c -> {
+            if (service.clients().find(c, id) != null) {
+                throw AdminException.conflict("An application with this client_id exists");
+            }
+            service.clients().insert(c, client);
+            return null;
+        });
+        Map<String, Object> view = view(client);
+        view.put("client_secret", clientSecret);
+        return view;
+    }
+
+    /**
+     * @param clientId consumer key
+     * @param body any of {@code {"enabled","grant_types","introspect","name"}}
+     * @return the changed application
+     * @throws SQLException on a database failure
+     * @throws AdminException 400 for an invalid body, 404 when unknown
+     */
+    public Map<String, Object> patch(String clientId, AdminRequestBody body) throws SQLException, AdminException {
+        Boolean enabled = body.bool("enabled");
+        Set<String> grants = grantTypes(body);
+        Boolean introspect = body.bool("introspect");
+        String name = body.text("name", 128);
+        long now = service.clock().getAsLong();
+        ClientRecord changed = service.database().call(c -> {
+            service.revoker().lockEvents(c);
+            ClientRecord client = service.clients().find(c, clientId);
+            if (client == null) {
+                throw AdminException.notFound("No such application");
+            }
+            ClientRecord updated = new ClientRecord(client.clientId(), client.secretDigest(),
+                    name != null ? name : client.name(), client.owner(),
+                    grants != null ? grants : client.grantTypes(),
+                    introspect != null ? introspect.booleanValue() : client.canIntrospect(),
+                    enabled != null ? enabled.booleanValue() : client.enabled(), client.createdAt());
+            service.clients().update(c, updated);
+            if (client.enabled() && !updated.enabled()) {
+                service.revoker().revokeClient(c, clientId, now);
+            }
+            return updated;
+        });
+        return view(changed);
+    }
+
+    /**
+     * Gives an application a new secret and revokes every token it holds.
+     *
+     * @param clientId consumer key
+     * @return {@code {"client_id","client_secret"}}
+     * @throws SQLException on a database failure
+     * @throws AdminException 404 when unknown
+     */
+    public Map<String, Object> regenerateSecret(String clientId) throws SQLException, AdminException {
+        String secret = service.secrets().newSecret();
+        long now = service.clock().getAsLong();
+        service.database().call(c -> {
+            service.revoker().lockEvents(c);
+            if (service.clients().find(c, clientId) == null) {
+                throw AdminException.notFound("No such application");
+            }
+            service.clients().updateSecret(c, clientId, Digests.sha256Hex(secret));
+            service.revoker().revokeClient(c, clientId, now);
+            return null;
+        });
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("client_id", clientId);
+        view.put("client_secret", secret);
+        return view;
+    }
+
+    /**
+     * Deletes an application and revokes its tokens.
+     *
+     * @param clientId consumer key
+     * @throws SQLException on a database failure
+     * @throws AdminException 404 when unknown
+     */
+    public void delete(String clientId) throws SQLException, AdminException {
+        long now = service.clock().getAsLong();
+        service.database().call(c -> {
+            service.revoker().lockEvents(c);
+            if (service.clients().find(c, clientId) == null) {
+                throw AdminException.notFound("No such application");
+            }
+            service.clients().delete(c, clientId);
+            service.revoker().revokeClient(c, clientId, now);
+            return null;
+        });
+    }
+
+    private ClientRecord find(String clientId) throws SQLException, AdminException {
+        ClientRecord client = service.database().call(c -> service.clients().find(c, clientId));
+        if (client == null) {
+            throw AdminException.notFound("No such application");
+        }
+        return client;
+    }
+
+    private static Set<String> grantTypes(AdminRequestBody body) throws AdminException {
+        Set<String> grants = body.strings("grant_types", GRANT_TYPE);
+        if (grants != null && grants.isEmpty()) {
+            throw AdminException.badRequest("grant_types must name at least one grant type");
+        }
+        return grants;
+    }
+
+    private static Map<String, Object> view(ClientRecord client) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("client_id", client.clientId());
+        view.put("name", client.name());
+        view.put("owner", client.owner());
+        view.put("grant_types", new ArrayList<>(client.grantTypes()));
+        view.put("introspect", Boolean.valueOf(client.canIntrospect()));
+        view.put("enabled", Boolean.valueOf(client.enabled()));
+        return view;
+    }
+}

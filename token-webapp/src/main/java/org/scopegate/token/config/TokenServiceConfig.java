@@ -1,0 +1,146 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.config;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+import org.scopegate.token.crypto.PasswordHashParameters;
+
+/**
+ * The webapp's configuration, read once at start from the context parameters (protocol.md section 7) and
+ * validated: a bad value stops the webapp with a message naming the parameter.
+ *
+ * @param dataSourceName JNDI name under {@code java:comp/env} of the store, or {@code null} for embedded Derby
+ * @param databaseDirectory embedded Derby database directory
+ * @param accessTokenLifetime access token lifetime in seconds
+ * @param refreshTokenLifetime refresh token lifetime in seconds
+ * @param defaultScope scope given when nothing requested is allowed
+ * @param passwordHash cost of new password hashes
+ * @param lockoutThreshold failed logins in a row before a lock
+ * @param lockoutDuration seconds of the first lock
+ * @param adminSecretFile file holding the admin API secret
+ * @param purgeInterval seconds between purges
+ * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
+ */
+public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
+        long refreshTokenLifetime, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
+        long lockoutDuration, Path adminSecretFile, long purgeInterval, String issuer) {
+
+    /** Context parameter names. */
+    public static final String DATA_SOURCE_NAME = "dataSourceName";
+    /** Context parameter name. */
+    public static final String DATABASE_DIRECTORY = "databaseDirectory";
+    /** Context parameter name. */
+    public static final String ACCESS_TOKEN_LIFETIME = "accessTokenLifetime";
+    /** Context parameter name. */
+    public static final String REFRESH_TOKEN_LIFETIME = "refreshTokenLifetime";
+    /** Context parameter name. */
+    public static final String DEFAULT_SCOPE = "defaultScope";
+    /** Context parameter name. */
+    public static final String PASSWORD_HASH = "passwordHash";
+    /** Context parameter name. */
+    public static final String ARGON2_MEMORY = "argon2MemoryKiB";
+    /** Context parameter name. */
+    public static final String ARGON2_ITERATIONS = "argon2Iterations";
+    /** Context parameter name. */
+    public static final String ARGON2_PARALLELISM = "argon2Parallelism";
+    /** Context parameter name. */
+    public static final String PBKDF2_ITERATIONS = "pbkdf2Iterations";
+    /** Context parameter name. */
+    public static final String LOCKOUT_THRESHOLD = "lockoutThreshold";
+    /** Context parameter name. */
+    public static final String LOCKOUT_DURATION = "lockoutDuration";
+    /** Context parameter name. */
+    public static final String ADMIN_SECRET_FILE = "adminSecretFile";
+    /** Context parameter name. */
+    public static final String PURGE_INTERVAL = "purgeInterval";
+    /** Context parameter name. */
+    public static final String ISSUER = "issuer";
+
+    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+    private static final long TEN_YEARS = 10L * 366 * 24 * 3600;
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @param parameters context parameter lookup ({@code null} for an absent parameter)
+     * @param catalinaBase {@code ${catalina.base}}, for the defaults of the paths
+     * @return the configuration
+     * @throws IllegalArgumentException naming the first bad parameter
+     */
+    public static TokenServiceConfig read(UnaryOperator<String> parameters, Path catalinaBase) {
+        PasswordHashParameters defaults = PasswordHashParameters.defaults();
+        String dataSourceName = text(parameters, DATA_SOURCE_NAME, null);
+        Path databaseDirectory = Paths.get(text(parameters, DATABASE_DIRECTORY,
+                catalinaBase.resolve("data").resolve("scopegate").toString()));
+        long access = number(parameters, ACCESS_TOKEN_LIFETIME, 3600, 1, TEN_YEARS);
+        long refresh = number(parameters, REFRESH_TOKEN_LIFETIME, 86400, 1, TEN_YEARS);
+        String defaultScope = text(parameters, DEFAULT_SCOPE, "default");
+        if (!SCOPE_TOKEN.matcher(defaultScope).matches()) {
+            throw new IllegalArgumentException(DEFAULT_SCOPE + " is not a valid scope name");
+        }
+        String algorithm = text(parameters, PASSWORD_HASH, defaults.algorithm());
+        if (!PasswordHashParameters.ARGON2ID.equals(algorithm) && !PasswordHashParameters.PBKDF2.equals(algorithm)) {
+            throw new IllegalArgumentException(PASSWORD_HASH + " must be argon2id or pbkdf2");
+        }
+        int parallelism = (int) number(parameters, ARGON2_PARALLELISM, defaults.argon2Parallelism(), 1, 255);
+        PasswordHashParameters hash = new PasswordHashParameters(algorithm,
+                (int) number(parameters, ARGON2_MEMORY, defaults.argon2MemoryKiB(), 8L * parallelism, 4 * 1024 * 1024),
+                (int) number(parameters, ARGON2_ITERATIONS, defaults.argon2Iterations(), 1, 1000),
+                parallelism,
+                (int) number(parameters, PBKDF2_ITERATIONS, defaults.pbkdf2Iterations(), 1, 10_000_000));
+        int threshold = (int) number(parameters, LOCKOUT_THRESHOLD, 5, 1, 1000);
+        long duration = number(parameters, LOCKOUT_DURATION, 300, 1, TEN_YEARS);
+        Path adminSecretFile = Paths.get(text(parameters, ADMIN_SECRET_FILE,
+                catalinaBase.resolve("conf").resolve("token-admin.secret").toString()));
+        long purge = number(parameters, PURGE_INTERVAL, 300, 1, 86400);
+        String issuer = text(parameters, ISSUER, null);
+        if (issuer != null && !issuer.matches("https?://[^\\s?#]+")) {
+            throw new IllegalArgumentException(ISSUER + " must be an http or https URL without query or fragment");
+        }
+        return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, defaultScope, hash,
+                threshold, duration, adminSecretFile, purge, issuer);
+    }
+
+    private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {
+        String value = parameters.apply(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        return value.trim();
+    }
+
+    private static long number(UnaryOperator<String> parameters, String name, long defaultValue, long min,
+            long max) {
+        String value = text(parameters, name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is not a number");
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+        }
+        return parsed;
+    }
+}

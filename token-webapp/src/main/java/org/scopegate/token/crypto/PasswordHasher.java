@@ -1,0 +1,217 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.spec.InvalidKeySpecException;
+import java.util.Base64;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Hashes and verifies passwords as self-describing PHC strings:
+ * <pre>
+ * $argon2id$v=19$m=19456,t=2,p=1$&lt;b64 salt&gt;$&lt;b64 hash&gt;     (Bouncy Castle)
+ * $pbkdf2-sha256$i=600000$&lt;b64 salt&gt;$&lt;b64 hash&gt;          (JDK PBKDF2WithHmacSHA256)
+ * </pre>
+ * Base64 is the standard alphabet without padding, as in the PHC string format. A stored hash whose algorithm or
+ * parameters differ from the configured ones verifies as usual and {@link #needsRehash(String)} says so, so it is
+ * upgraded at the next good login. A precomputed dummy hash gives an unknown user the cost of a wrong password.
+ */
+public final class PasswordHasher {
+
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final String ARGON2_PREFIX = "$argon2id$";
+    private static final String PBKDF2_PREFIX = "$pbkdf2-sha256$";
+
+    private final PasswordHashParameters parameters;
+    private final SecretGenerator random;
+    private final String dummyHash;
+    private final Base64.Encoder encoder = Base64.getEncoder().withoutPadding();
+    private final Base64.Decoder decoder = Base64.getDecoder();
+
+    /**
+     * @param parameters the cost of new hashes
+     * @param random source of salts
+     * @throws IllegalArgumentException when the parameters are out of range
+     */
+    public PasswordHasher(PasswordHashParameters parameters, SecretGenerator random) {
+        String algorithm = parameters.algorithm();
+        if (!PasswordHashParameters.ARGON2ID.equals(algorithm) && !PasswordHashParameters.PBKDF2.equals(algorithm)) {
+            throw new IllegalArgumentException("Unknown password hash algorithm [" + algorithm + "]");
+        }
+        if (parameters.argon2MemoryKiB() < 8 * parameters.argon2Parallelism() || parameters.argon2Iterations() < 1
+                || parameters.argon2Parallelism() < 1 || parameters.pbkdf2Iterations() < 1) {
+            throw new IllegalArgumentException("Password hash parameters out of range");
+        }
+        this.parameters = parameters;
+        this.random = random;
+        this.dummyHash = hash("dummy password for unknown users");
+    }
+
+    /**
+     * @param password the clear password
+     * @return a new PHC string with a fresh salt at the configured cost
+     */
+    public String hash(String password) {
+        byte[] salt = random.randomBytes(SALT_BYTES);
+        if (PasswordHashParameters.ARGON2ID.equals(parameters.algorithm())) {
+            int m = parameters.argon2MemoryKiB();
+            int t = parameters.argon2Iterations();
+            int p = parameters.argon2Parallelism();
+            byte[] hash = argon2(password, salt, m, t, p, HASH_BYTES);
+            return ARGON2_PREFIX + "v=19$m=" + m + ",t=" + t + ",p=" + p + "$" + encoder.encodeToString(salt) + "$"
+                    + encoder.encodeToString(hash);
+        }
+        int i = parameters.pbkdf2Iterations();
+        byte[] hash = pbkdf2(password, salt, i, HASH_BYTES);
+        return PBKDF2_PREFIX + "i=" + i + "$" + encoder.encodeToString(salt) + "$" + encoder.encodeToString(hash);
+    }
+
+    /**
+     * @param password the clear password
+     * @param stored a PHC string written by {@link #hash(String)}
+     * @return whether the password matches; {@code false} for a stored string that cannot be read
+     */
+    public boolean verify(String password, String stored) {
+        try {
+            ParsedHash parsed = ParsedHash.parse(stored, decoder);
+            byte[] actual;
+            if (parsed.argon2()) {
+                actual = argon2(password, parsed.salt(), parsed.memory(), parsed.iterations(), parsed.parallelism(),
+                        parsed.hash().length);
+            } else {
+                actual = pbkdf2(password, parsed.salt(), parsed.iterations(), parsed.hash().length);
+            }
+            return MessageDigest.isEqual(actual, parsed.hash());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Spends the time of one verification against a dummy hash, for an unknown, disabled or locked user.
+     *
+     * @param password the clear password that was presented
+     */
+    public void verifyDummy(String password) {
+        verify(password, dummyHash);
+    }
+
+    /**
+     * @param stored a stored PHC string
+     * @return whether it was made with another algorithm or other parameters than the configured ones
+     */
+    public boolean needsRehash(String stored) {
+        try {
+            ParsedHash parsed = ParsedHash.parse(stored, decoder);
+            if (PasswordHashParameters.ARGON2ID.equals(parameters.algorithm())) {
+                return !parsed.argon2() || parsed.memory() != parameters.argon2MemoryKiB()
+                        || parsed.iterations() != parameters.argon2Iterations()
+                        || parsed.parallelism() != parameters.argon2Parallelism();
+            }
+            return parsed.argon2() || parsed.iterations() != parameters.pbkdf2Iterations();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    private static byte[] argon2(String password, byte[] salt, int memory, int iterations, int parallelism,
+            int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memory)
+                .withIterations(iterations)
+                .withParallelism(parallelism)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt, int iterations, int length) {
+        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, length * 8);
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            spec.clearPassword();
+        }
+    }
+
+    /**
+     * The fields of a PHC string.
+     */
+    private record ParsedHash(boolean argon2, int memory, int iterations, int parallelism, byte[] salt,
+            byte[] hash) {
+
+        private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+        private static final int MAX_ITERATIONS = 10_000_000;
+
+        static ParsedHash parse(String stored, Base64.Decoder decoder) {
+            if (stored == null) {
+                throw new IllegalArgumentException("no hash");
+            }
+            String[] parts = stored.split("\\$", -1);
+            if (stored.startsWith(ARGON2_PREFIX) && parts.length == 6 && "v=19".equals(parts[2])) {
+                int m = 0;
+                int t = 0;
+                int p = 0;
+                for (String kv : parts[3].split(",", -1)) {
+                    if (kv.startsWith("m=")) {
+                        m = Integer.parseInt(kv.substring(2));
+                    } else if (kv.startsWith("t=")) {
+                        t = Integer.parseInt(kv.substring(2));
+                    } else if (kv.startsWith("p=")) {
+                        p = Integer.parseInt(kv.substring(2));
+                    } else {
+                        throw new IllegalArgumentException("unknown argon2 parameter");
+                    }
+                }
+                if (p < 1 || p > 255 || m < 8 * p || m > MAX_MEMORY_KIB || t < 1 || t > MAX_ITERATIONS) {
+                    throw new IllegalArgumentException("argon2 parameters out of range");
+                }
+                return new ParsedHash(true, m, t, p, decoder.decode(parts[4]), nonEmpty(decoder.decode(parts[5])));
+            }
+            if (stored.startsWith(PBKDF2_PREFIX) && parts.length == 5 && parts[2].startsWith("i=")) {
+                int i = Integer.parseInt(parts[2].substring(2));
+                if (i < 1 || i > MAX_ITERATIONS) {
+                    throw new IllegalArgumentException("pbkdf2 iterations out of range");
+                }
+                return new ParsedHash(false, 0, i, 0, decoder.decode(parts[3]), nonEmpty(decoder.decode(parts[4])));
+            }
+            throw new IllegalArgumentException("unknown hash format");
+        }
+
+        private static byte[] nonEmpty(byte[] hash) {
+            if (hash.length < 16) {
+                throw new IllegalArgumentException("hash too short");
+            }
+            return hash;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.grant;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.scopegate.token.Messages;
+import org.scopegate.token.crypto.Digests;
+import org.scopegate.token.protocol.FormParameters;
+import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.TokenRecord;
+import org.scopegate.token.store.TokenRevoker;
+import org.scopegate.token.store.TokenStore;
+
+/**
+ * The refresh token grant (RFC 6749 section 6) with rotation: every use marks the presented refresh token used,
+ * atomically, and issues a new one in the same family. A used refresh token presented again revokes the whole
+ * family (RFC 9700 section 4.14.2). The new scope may be narrower than the original, never wider.
+ */
+public final class RefreshTokenGrantHandler implements GrantHandler {
+
+    private static final Log log = LogFactory.getLog(RefreshTokenGrantHandler.class);
+    private static final String INVALID = "Invalid refresh token";
+
+    private final TokenStore tokens;
+    private final TokenRevoker revoker;
+    private final TokenIssuer issuer;
+    private final LongSupplier clock;
+
+    /**
+     * @param tokens token store
+     * @param revoker revocation paths
+     * @param issuer token issuer
+     * @param clock epoch milliseconds
+     */
+    public RefreshTokenGrantHandler(TokenStore tokens, TokenRevoker revoker, TokenIssuer issuer,
+            LongSupplier clock) {
+        this.tokens = tokens;
+        this.revoker = revoker;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    @Override
+    public String grantType() {
+        return GrantTypes.REFRESH_TOKEN;
+    }
+
+    @Override
+    public TokenResponse handle(Connection connection, ClientRecord client, FormParameters parameters)
+            throws SQLException, OAuthException {
+        RefreshTokenGrant grant = RefreshTokenGrant.parse(parameters);
+        Set<String> requested = ScopeResolver.parse(grant.scope());
+        String digest = Digests.sha256Hex(grant.refreshToken());
+        TokenRecord token = tokens.find(connection, digest);
+        long now = clock.getAsLong();
+        if (token == null || token.kind() != TokenRecord.REFRESH || !token.clientId().equals(client.clientId())
+                || token.revoked() || token.expiresAt() <= now) {
+            throw OAuthException.invalidGrant(INVALID);
+        }
+        if (token.used()) {
+            revokeFamilyAfterReuse(connection, token, client);
+        }
+        String scope = token.scope();
+        if (!requested.isEmpty()) {
+            Set<String> original = ScopeResolver.parse(token.scope());
+            if (!original.containsAll(requested)) {
+                throw OAuthException.invalidScope("The requested scope exceeds the scope of the refresh token");
+            }
+            scope = String.join(" ", requested);
+        }
+        if (!tokens.markUsed(connection, digest)) {
+            // Another request exchanged it between our read and this update: that is a reuse too.
+            revokeFamilyAfterReuse(connection, token, client);
+        }
+        TokenResponse response = issuer.issue(connection, client.clientId(), token.username(), scope,
+                GrantTypes.REFRESH_TOKEN, true, token.familyId(), now);
+        connection.commit();
+        return response;
+    }
+
+    private void revokeFamilyAfterReuse(Connection connection, TokenRecord token, ClientRecord client)
+            throws SQLException, OAuthException {
+        connection.rollback();
+        revoker.revokeFamily(connection, token.familyId(), clock.getAsLong());
+        connection.commit();
+        log.warn(Messages.get("refreshTokenGrantHandler.reuse", Digests.shortForm(token.digest()), client.clientId()));
+        throw OAuthException.invalidGrant(INVALID);
+    }
+}

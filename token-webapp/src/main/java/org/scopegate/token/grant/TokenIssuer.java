@@ -1,0 +1,82 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.grant;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.scopegate.token.crypto.Digests;
+import org.scopegate.token.crypto.SecretGenerator;
+import org.scopegate.token.store.TokenRecord;
+import org.scopegate.token.store.TokenStore;
+
+/**
+ * Creates new tokens and writes one row per token (one batch); never reuses a live token.
+ */
+public final class TokenIssuer {
+
+    private final TokenStore tokens;
+    private final SecretGenerator secrets;
+    private final long accessLifetimeSeconds;
+    private final long refreshLifetimeSeconds;
+
+    /**
+     * @param tokens token store
+     * @param secrets random source
+     * @param accessLifetimeSeconds access token lifetime
+     * @param refreshLifetimeSeconds refresh token lifetime
+     */
+    public TokenIssuer(TokenStore tokens, SecretGenerator secrets, long accessLifetimeSeconds,
+            long refreshLifetimeSeconds) {
+        this.tokens = tokens;
+        this.secrets = secrets;
+        this.accessLifetimeSeconds = accessLifetimeSeconds;
+        this.refreshLifetimeSeconds = refreshLifetimeSeconds;
+    }
+
+    /**
+     * Issues an access token and, if asked, a refresh token (without committing).
+     *
+     * @param connection a connection in a transaction
+     * @param clientId the application
+     * @param username the resource owner, {@code null} for client credentials
+     * @param scope the granted scope
+     * @param grantType the grant that issues the tokens
+     * @param withRefresh whether to issue a refresh token
+     * @param familyId the family of a refreshed grant, or {@code null} to start a new family
+     * @param now epoch milliseconds
+     * @return the tokens
+     * @throws SQLException on a database failure
+     */
+    public TokenResponse issue(Connection connection, String clientId, String username, String scope,
+            String grantType, boolean withRefresh, String familyId, long now) throws SQLException {
+        String access = secrets.newSecret();
+        String refresh = withRefresh ? secrets.newSecret() : null;
+        String refreshDigest = withRefresh ? Digests.sha256Hex(refresh) : null;
+        String family = withRefresh ? (familyId != null ? familyId : refreshDigest) : null;
+        List<TokenRecord> rows = new ArrayList<>(2);
+        rows.add(new TokenRecord(Digests.sha256Hex(access), TokenRecord.ACCESS, clientId, username, scope, grantType,
+                family, now, now + accessLifetimeSeconds * 1000L, false, false));
+        if (withRefresh) {
+            rows.add(new TokenRecord(refreshDigest, TokenRecord.REFRESH, clientId, username, scope, grantType,
+                    family, now, now + refreshLifetimeSeconds * 1000L, false, false));
+        }
+        tokens.insert(connection, rows);
+        return new TokenResponse(access, refresh, scope, accessLifetimeSeconds);
+    }
+}

@@ -1,0 +1,149 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * JDBC access to {@code oauth_client}.
+ */
+public final class ClientStore {
+
+    private static final String COLUMNS =
+            "client_id, secret_digest, name, owner, grant_types, can_introspect, enabled, created_at";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_client WHERE client_id = ?";
+    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_client ORDER BY client_id";
+    private static final String INSERT = "INSERT INTO oauth_client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE oauth_client SET name = ?, grant_types = ?, can_introspect = ?, "
+            + "enabled = ? WHERE client_id = ?";
+    private static final String UPDATE_SECRET = "UPDATE oauth_client SET secret_digest = ? WHERE client_id = ?";
+    private static final String DELETE = "DELETE FROM oauth_client WHERE client_id = ?";
+
+    /**
+     * @param connection a connection
+     * @param clientId consumer key
+     * @return the application, or {@code null}
+     * @throws SQLException on a database failure
+     */
+    public ClientRecord find(Connection connection, String clientId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_ONE)) {
+            ps.setString(1, clientId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? read(rs) : null;
+            }
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @return every application, by consumer key
+     * @throws SQLException on a database failure
+     */
+    public List<ClientRecord> list(Connection connection) throws SQLException {
+        List<ClientRecord> result = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_ALL); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.add(read(rs));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * @param connection a connection
+     * @param client the new application
+     * @throws SQLException on a database failure, including a duplicate consumer key
+     */
+    public void insert(Connection connection, ClientRecord client) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+            ps.setString(1, client.clientId());
+            ps.setString(2, client.secretDigest());
+            ps.setString(3, client.name());
+            if (client.owner() == null) {
+                ps.setNull(4, Types.VARCHAR);
+            } else {
+                ps.setString(4, client.owner());
+            }
+            ps.setString(5, String.join(" ", client.grantTypes()));
+            ps.setBoolean(6, client.canIntrospect());
+            ps.setBoolean(7, client.enabled());
+            ps.setLong(8, client.createdAt());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes name, grant types, introspection flag and enabled flag.
+     *
+     * @param connection a connection
+     * @param client the new values
+     * @throws SQLException on a database failure
+     */
+    public void update(Connection connection, ClientRecord client) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
+            ps.setString(1, client.name());
+            ps.setString(2, String.join(" ", client.grantTypes()));
+            ps.setBoolean(3, client.canIntrospect());
+            ps.setBoolean(4, client.enabled());
+            ps.setString(5, client.clientId());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @param clientId consumer key
+     * @param secretDigest digest of the new secret
+     * @throws SQLException on a database failure
+     */
+    public void updateSecret(Connection connection, String clientId, String secretDigest) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE_SECRET)) {
+            ps.setString(1, secretDigest);
+            ps.setString(2, clientId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @param clientId consumer key
+     * @throws SQLException on a database failure
+     */
+    public void delete(Connection connection, String clientId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(DELETE)) {
+            ps.setString(1, clientId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static ClientRecord read(ResultSet rs) throws SQLException {
+        String grantTypes = rs.getString(5).trim();
+        Set<String> grants = grantTypes.isEmpty() ? Collections.emptySet()
+                : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(grantTypes.split(" +"))));
+        return new ClientRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), grants,
+                rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8));
+    }
+}

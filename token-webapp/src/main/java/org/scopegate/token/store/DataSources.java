@@ -1,0 +1,167 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Enumeration;
+import java.util.Properties;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.apache.derby.jdbc.EmbeddedDriver;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.scopegate.token.Messages;
+
+/**
+ * Opens the store: a JNDI DataSource named in the configuration, or the webapp's own DBCP2 pool on embedded
+ * Derby; and closes what it opened, shutting down the embedded database and, when the WAR brought Derby itself,
+ * the Derby engine and its driver registration.
+ */
+public final class DataSources implements AutoCloseable {
+
+    private static final Log log = LogFactory.getLog(DataSources.class);
+    private static final int POOL_SIZE = 20;
+    private static final String DERBY_PAGE_CACHE = "derby.storage.pageCacheSize";
+    private static final String DERBY_ERROR_FILE = "derby.stream.error.file";
+
+    private final DataSource dataSource;
+    private final BasicDataSource pool;
+    private final Driver driver;
+    private final String url;
+
+    private DataSources(DataSource dataSource, BasicDataSource pool, Driver driver, String url) {
+        this.dataSource = dataSource;
+        this.pool = pool;
+        this.driver = driver;
+        this.url = url;
+    }
+
+    /**
+     * @param name JNDI name under {@code java:comp/env}
+     * @return the looked-up DataSource (not closed by {@link #close()})
+     * @throws NamingException when the name is not bound
+     */
+    public static DataSources jndi(String name) throws NamingException {
+        DataSource ds = (DataSource) new InitialContext().lookup("java:comp/env/" + name);
+        log.info(Messages.get("dataSources.jndi", name));
+        return new DataSources(ds, null, null, null);
+    }
+
+    /**
+     * @param directory database directory (created when absent)
+     * @return a pool on the embedded Derby database
+     */
+    public static DataSources embeddedDerby(Path directory) {
+        if (System.getProperty(DERBY_PAGE_CACHE) == null) {
+            System.setProperty(DERBY_PAGE_CACHE, "4000");
+        }
+        if (System.getProperty(DERBY_ERROR_FILE) == null && System.getProperty("derby.stream.error.field") == null
+                && System.getProperty("derby.stream.error.method") == null) {
+            Path parent = directory.toAbsolutePath().getParent();
+            System.setProperty(DERBY_ERROR_FILE,
+                    (parent != null ? parent : directory.toAbsolutePath()).resolve("derby.log").toString());
+        }
+        Driver driver = new EmbeddedDriver();
+        String url = "jdbc:derby:" + directory.toAbsolutePath();
+        BasicDataSource pool = new BasicDataSource();
+        pool.setDriver(driver);
+        pool.setUrl(url + ";create=true");
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
+        pool.setMinIdle(2);
+        pool.setDefaultAutoCommit(Boolean.FALSE);
+        pool.setAutoCommitOnReturn(false);
+        pool.setRollbackOnReturn(true);
+        pool.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        pool.setPoolPreparedStatements(true);
+        pool.setMaxOpenPreparedStatements(100);
+        pool.setMaxWait(Duration.ofSeconds(10));
+        log.info(Messages.get("dataSources.embedded", directory.toAbsolutePath().toString()));
+        return new DataSources(pool, pool, driver, url);
+    }
+
+    /**
+     * @return the store
+     */
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Closes the pool and shuts down what this class started.
+     *
+     * @param webappClassLoader the webapp's class loader, to tell whether Derby came with the WAR
+     */
+    public void close(ClassLoader webappClassLoader) {
+        if (pool == null) {
+            return;
+        }
+        try {
+            pool.close();
+        } catch (SQLException e) {
+            log.warn(Messages.get("dataSources.shutdownFailed", url), e);
+        }
+        shutdownDerby(url + ";shutdown=true", "08006");
+        if (driver.getClass().getClassLoader() == webappClassLoader) {
+            shutdownDerby("jdbc:derby:;shutdown=true", "XJ015");
+            deregisterDrivers(webappClassLoader);
+        }
+    }
+
+    /**
+     * Same as {@link #close(ClassLoader)} with the context class loader.
+     */
+    @Override
+    public void close() {
+        close(Thread.currentThread().getContextClassLoader());
+    }
+
+    private void shutdownDerby(String shutdownUrl, String expectedState) {
+        try {
+            Connection c = driver.connect(shutdownUrl, new Properties());
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException e) {
+            if (!expectedState.equals(e.getSQLState())) {
+                log.warn(Messages.get("dataSources.shutdownFailed", url), e);
+            }
+        }
+    }
+
+    private static void deregisterDrivers(ClassLoader webappClassLoader) {
+        Enumeration<Driver> drivers = DriverManager.getDrivers();
+        while (drivers.hasMoreElements()) {
+            Driver d = drivers.nextElement();
+            if (d.getClass().getClassLoader() == webappClassLoader) {
+                try {
+                    DriverManager.deregisterDriver(d);
+                } catch (SQLException e) {
+                    log.warn(Messages.get("tokenServiceListener.driverDeregisterFailed", d.getClass().getName()), e);
+                }
+            }
+        }
+    }
+}

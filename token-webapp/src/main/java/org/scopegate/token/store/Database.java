@@ -1,0 +1,82 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+/**
+ * Runs work on one pooled connection per call, with auto-commit off: commits when the work returns, rolls back
+ * when it throws. The work may commit in between (for example before a slow password hash) and roll back what
+ * it wants undone before throwing.
+ */
+public final class Database {
+
+    private final DataSource dataSource;
+
+    /**
+     * @param dataSource the pool
+     */
+    public Database(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * @return the pool
+     */
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Runs work in a transaction.
+     *
+     * @param work what to do
+     * @param <T> the result
+     * @param <X> the work's own checked exception
+     * @return the work's result
+     * @throws SQLException on a database failure (the transaction is rolled back)
+     * @throws X when the work throws it (the transaction is rolled back)
+     */
+    public <T, X extends Exception> T call(ConnectionWork<T, X> work) throws SQLException, X {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.getAutoCommit()) {
+                connection.setAutoCommit(false);
+            }
+            boolean done = false;
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                done = true;
+                return result;
+            } finally {
+                if (!done) {
+                    rollbackQuietly(connection);
+                }
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // The original failure is what matters; the pool discards a broken connection.
+        }
+    }
+}

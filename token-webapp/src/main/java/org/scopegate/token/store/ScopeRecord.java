@@ -1,0 +1,28 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.util.Set;
+
+/**
+ * A row of {@code oauth_scope} with its roles.
+ *
+ * @param name scope name
+ * @param description description, may be {@code null}
+ * @param roles roles granting the scope; empty means open to every user
+ */
+public record ScopeRecord(String name, String description, Set<String> roles) {
+}

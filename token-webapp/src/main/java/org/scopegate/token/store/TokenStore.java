@@ -1,0 +1,196 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JDBC access to {@code oauth_token}. Every issued token is its own row.
+ */
+public final class TokenStore {
+
+    private static final String COLUMNS = "token_digest, token_kind, client_id, username, scope, grant_type, "
+            + "family_id, issued_at, expires_at, revoked, used";
+    private static final String INSERT = "INSERT INTO oauth_token (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE)";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_token WHERE token_digest = ?";
+    private static final String MARK_USED = "UPDATE oauth_token SET used = TRUE "
+            + "WHERE token_digest = ? AND used = FALSE AND revoked = FALSE";
+    private static final String REVOKE_ONE =
+            "UPDATE oauth_token SET revoked = TRUE WHERE token_digest = ? AND revoked = FALSE";
+    private static final String LIVE_ACCESS_OF_FAMILY = "SELECT token_digest FROM oauth_token "
+            + "WHERE family_id = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ?";
+    private static final String REVOKE_FAMILY =
+            "UPDATE oauth_token SET revoked = TRUE WHERE family_id = ? AND revoked = FALSE";
+    private static final String REVOKE_CLIENT =
+            "UPDATE oauth_token SET revoked = TRUE WHERE client_id = ? AND revoked = FALSE";
+    private static final String REVOKE_USER =
+            "UPDATE oauth_token SET revoked = TRUE WHERE username = ? AND revoked = FALSE";
+    private static final String PURGE = "DELETE FROM oauth_token WHERE expires_at < ?";
+
+    /**
+     * Inserts tokens in one batch.
+     *
+     * @param connection a connection
+     * @param tokens the new rows (revoked and used are written as false)
+     * @throws SQLException on a database failure
+     */
+    public void insert(Connection connection, List<TokenRecord> tokens) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+            for (TokenRecord t : tokens) {
+                ps.setString(1, t.digest());
+                ps.setString(2, String.valueOf(t.kind()));
+                ps.setString(3, t.clientId());
+                setNullable(ps, 4, t.username());
+                ps.setString(5, t.scope());
+                ps.setString(6, t.grantType());
+                setNullable(ps, 7, t.familyId());
+                ps.setLong(8, t.issuedAt());
+                ps.setLong(9, t.expiresAt());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @param digest token digest
+     * @return the token, or {@code null}
+     * @throws SQLException on a database failure
+     */
+    public TokenRecord find(Connection connection, String digest) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_ONE)) {
+            ps.setString(1, digest);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new TokenRecord(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9),
+                        rs.getBoolean(10), rs.getBoolean(11));
+            }
+        }
+    }
+
+    /**
+     * Marks a refresh token used, atomically: of two concurrent callers only one gets {@code true}.
+     *
+     * @param connection a connection
+     * @param digest refresh token digest
+     * @return whether this call marked it
+     * @throws SQLException on a database failure
+     */
+    public boolean markUsed(Connection connection, String digest) throws SQLException {
+        return update(connection, MARK_USED, digest) == 1;
+    }
+
+    /**
+     * @param connection a connection
+     * @param digest token digest
+     * @return whether the token was live and is now revoked
+     * @throws SQLException on a database failure
+     */
+    public boolean revoke(Connection connection, String digest) throws SQLException {
+        return update(connection, REVOKE_ONE, digest) == 1;
+    }
+
+    /**
+     * @param connection a connection
+     * @param familyId family id
+     * @param now epoch milliseconds
+     * @return digests of the family's access tokens that are still live
+     * @throws SQLException on a database failure
+     */
+    public List<String> liveAccessTokensOfFamily(Connection connection, String familyId, long now)
+            throws SQLException {
+        List<String> digests = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(LIVE_ACCESS_OF_FAMILY)) {
+            ps.setString(1, familyId);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    digests.add(rs.getString(1));
+                }
+            }
+        }
+        return digests;
+    }
+
+    /**
+     * @param connection a connection
+     * @param familyId family id
+     * @return rows revoked
+     * @throws SQLException on a database failure
+     */
+    public int revokeFamily(Connection connection, String familyId) throws SQLException {
+        return update(connection, REVOKE_FAMILY, familyId);
+    }
+
+    /**
+     * @param connection a connection
+     * @param clientId consumer key
+     * @return rows revoked
+     * @throws SQLException on a database failure
+     */
+    public int revokeClient(Connection connection, String clientId) throws SQLException {
+        return update(connection, REVOKE_CLIENT, clientId);
+    }
+
+    /**
+     * @param connection a connection
+     * @param username stored user name
+     * @return rows revoked
+     * @throws SQLException on a database failure
+     */
+    public int revokeUser(Connection connection, String username) throws SQLException {
+        return update(connection, REVOKE_USER, username);
+    }
+
+    /**
+     * @param connection a connection
+     * @param now epoch milliseconds
+     * @return rows deleted
+     * @throws SQLException on a database failure
+     */
+    public int purgeExpired(Connection connection, long now) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(PURGE)) {
+            ps.setLong(1, now);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int update(Connection connection, String sql, String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, key);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.util.Set;
+
+/**
+ * A row of {@code oauth_user} with its roles.
+ *
+ * @param username the name as typed when created
+ * @param passwordHash PHC string
+ * @param enabled whether the user may log in
+ * @param failedLogins failed logins in a row since the last success or lock
+ * @param lockCount locks since the last successful login or unlock
+ * @param lockedUntil epoch milliseconds until which the account is locked (0 when never)
+ * @param createdAt epoch milliseconds
+ * @param roles role names
+ */
+public record UserRecord(String username, String passwordHash, boolean enabled, int failedLogins, int lockCount,
+        long lockedUntil, long createdAt, Set<String> roles) {
+}

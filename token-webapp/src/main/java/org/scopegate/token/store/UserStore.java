@@ -1,0 +1,270 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * JDBC access to {@code oauth_user} and {@code oauth_user_role}. User names are looked up case-insensitively
+ * through {@code username_key}.
+ */
+public final class UserStore {
+
+    private static final String COLUMNS = "u.username, u.password_hash, u.enabled, u.failed_logins, u.lock_count, "
+            + "u.locked_until, u.created_at, r.role_name";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_user u LEFT OUTER JOIN "
+            + "oauth_user_role r ON r.username = u.username WHERE u.username_key = ?";
+    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_user u LEFT OUTER JOIN "
+            + "oauth_user_role r ON r.username = u.username ORDER BY u.username_key";
+    private static final String INSERT = "INSERT INTO oauth_user (username, username_key, password_hash, enabled, "
+            + "failed_logins, lock_count, locked_until, created_at) VALUES (?, ?, ?, ?, 0, 0, 0, ?)";
+    private static final String INSERT_ROLE = "INSERT INTO oauth_user_role (username, role_name) VALUES (?, ?)";
+    private static final String DELETE_ROLES = "DELETE FROM oauth_user_role WHERE username = ?";
+    private static final String DELETE = "DELETE FROM oauth_user WHERE username = ?";
+    private static final String UPDATE_ENABLED = "UPDATE oauth_user SET enabled = ? WHERE username = ?";
+    private static final String UPDATE_HASH = "UPDATE oauth_user SET password_hash = ? WHERE username = ?";
+    private static final String INCREMENT_FAILURES =
+            "UPDATE oauth_user SET failed_logins = failed_logins + 1 WHERE username = ?";
+    private static final String SELECT_FAILURES =
+            "SELECT failed_logins, lock_count FROM oauth_user WHERE username = ?";
+    private static final String LOCK =
+            "UPDATE oauth_user SET failed_logins = 0, lock_count = ?, locked_until = ? WHERE username = ?";
+    private static final String RESET = "UPDATE oauth_user SET failed_logins = 0, lock_count = 0, locked_until = 0 "
+            + "WHERE username = ?";
+
+    /**
+     * @param username a user name
+     * @return the lookup key of that name (lower case)
+     */
+    public static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @param connection a connection
+     * @param username a user name, in any case
+     * @return the user with roles, or {@code null}
+     * @throws SQLException on a database failure
+     */
+    public UserRecord find(Connection connection, String username) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_ONE)) {
+            ps.setString(1, key(username));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<UserRecord> users = readAll(rs);
+                return users.isEmpty() ? null : users.get(0);
+            }
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @return every user with roles
+     * @throws SQLException on a database failure
+     */
+    public List<UserRecord> list(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_ALL); ResultSet rs = ps.executeQuery()) {
+            return readAll(rs);
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @param username the name as typed
+     * @param passwordHash PHC string
+     * @param roles role names
+     * @param now epoch milliseconds
+     * @throws SQLException on a database failure, including a duplicate name
+     */
+    public void insert(Connection connection, String username, String passwordHash, Collection<String> roles,
+            long now) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+            ps.setString(1, username);
+            ps.setString(2, key(username));
+            ps.setString(3, passwordHash);
+            ps.setBoolean(4, true);
+            ps.setLong(5, now);
+            ps.executeUpdate();
+        }
+        insertRoles(connection, username, roles);
+    }
+
+    /**
+     * Replaces the roles of a user.
+     *
+     * @param connection a connection
+     * @param username the stored name
+     * @param roles the new role names
+     * @throws SQLException on a database failure
+     */
+    public void replaceRoles(Connection connection, String username, Collection<String> roles) throws SQLException {
+        update(connection, DELETE_ROLES, username);
+        insertRoles(connection, username, roles);
+    }
+
+    /**
+     * @param connection a connection
+     * @param username the stored name
+     * @param enabled the new flag
+     * @throws SQLException on a database failure
+     */
+    public void setEnabled(Connection connection, String username, boolean enabled) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE_ENABLED)) {
+            ps.setBoolean(1, enabled);
+            ps.setString(2, username);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @param username the stored name
+     * @param passwordHash the new PHC string
+     * @throws SQLException on a database failure
+     */
+    public void setPasswordHash(Connection connection, String username, String passwordHash) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE_HASH)) {
+            ps.setString(1, passwordHash);
+            ps.setString(2, username);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Counts one more failed login, atomically.
+     *
+     * @param connection a connection
+     * @param username the stored name
+     * @return {failed logins in a row, locks so far} after the increment
+     * @throws SQLException on a database failure
+     */
+    public int[] incrementFailures(Connection connection, String username) throws SQLException {
+        update(connection, INCREMENT_FAILURES, username);
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_FAILURES)) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new int[] { 0, 0 };
+                }
+                return new int[] { rs.getInt(1), rs.getInt(2) };
+            }
+        }
+    }
+
+    /**
+     * Locks an account and clears its failure count.
+     *
+     * @param connection a connection
+     * @param username the stored name
+     * @param lockCount the number of locks including this one
+     * @param lockedUntil epoch milliseconds
+     * @throws SQLException on a database failure
+     */
+    public void lock(Connection connection, String username, int lockCount, long lockedUntil) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(LOCK)) {
+            ps.setInt(1, lockCount);
+            ps.setLong(2, lockedUntil);
+            ps.setString(3, username);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Clears failures, locks and lock history (good login, or unlock by an administrator).
+     *
+     * @param connection a connection
+     * @param username the stored name
+     * @throws SQLException on a database failure
+     */
+    public void resetFailures(Connection connection, String username) throws SQLException {
+        update(connection, RESET, username);
+    }
+
+    /**
+     * @param connection a connection
+     * @param username the stored name
+     * @throws SQLException on a database failure
+     */
+    public void delete(Connection connection, String username) throws SQLException {
+        update(connection, DELETE_ROLES, username);
+        update(connection, DELETE, username);
+    }
+
+    private static void insertRoles(Connection connection, String username, Collection<String> roles)
+            throws SQLException {
+        if (roles.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_ROLE)) {
+            for (String role : new TreeSet<>(roles)) {
+                ps.setString(1, username);
+                ps.setString(2, role);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void update(Connection connection, String sql, String username) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<UserRecord> readAll(ResultSet rs) throws SQLException {
+        List<UserRecord> users = new ArrayList<>();
+        String current = null;
+        Object[] row = null;
+        Set<String> roles = null;
+        while (rs.next()) {
+            String username = rs.getString(1);
+            if (!username.equals(current)) {
+                if (current != null) {
+                    users.add(build(row, roles));
+                }
+                current = username;
+                row = new Object[] { username, rs.getString(2), Boolean.valueOf(rs.getBoolean(3)),
+                        Integer.valueOf(rs.getInt(4)), Integer.valueOf(rs.getInt(5)), Long.valueOf(rs.getLong(6)),
+                        Long.valueOf(rs.getLong(7)) };
+                roles = new TreeSet<>();
+            }
+            String role = rs.getString(8);
+            if (role != null) {
+                roles.add(role);
+            }
+        }
+        if (current != null) {
+            users.add(build(row, roles));
+        }
+        return users;
+    }
+
+    private static UserRecord build(Object[] row, Set<String> roles) {
+        return new UserRecord((String) row[0], (String) row[1], ((Boolean) row[2]).booleanValue(),
+                ((Integer) row[3]).intValue(), ((Integer) row[4]).intValue(), ((Long) row[5]).longValue(),
+                ((Long) row[6]).longValue(), Collections.unmodifiableSet(roles));
+    }
+}

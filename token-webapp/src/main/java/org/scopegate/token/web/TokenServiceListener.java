@@ -1,0 +1,179 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.web;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import javax.naming.NamingException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.scopegate.token.Messages;
+import org.scopegate.token.TokenService;
+import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.client.ClientAuthenticator;
+import org.scopegate.token.config.TokenServiceConfig;
+import org.scopegate.token.crypto.PasswordHasher;
+import org.scopegate.token.crypto.SecretGenerator;
+import org.scopegate.token.grant.ClientCredentialsGrantHandler;
+import org.scopegate.token.grant.GrantHandler;
+import org.scopegate.token.grant.LockoutPolicy;
+import org.scopegate.token.grant.PasswordGrantHandler;
+import org.scopegate.token.grant.RefreshTokenGrantHandler;
+import org.scopegate.token.grant.ScopeResolver;
+import org.scopegate.token.grant.TokenIssuer;
+import org.scopegate.token.store.ClientStore;
+import org.scopegate.token.store.DataSources;
+import org.scopegate.token.store.Database;
+import org.scopegate.token.store.RevocationEventStore;
+import org.scopegate.token.store.SchemaMigrator;
+import org.scopegate.token.store.ScopeRecord;
+import org.scopegate.token.store.ScopeStore;
+import org.scopegate.token.store.SettingStore;
+import org.scopegate.token.store.TokenPurger;
+import org.scopegate.token.store.TokenRevoker;
+import org.scopegate.token.store.TokenStore;
+import org.scopegate.token.store.UserStore;
+
+/**
+ * Builds the token service when the webapp starts (configuration, store, schema migration, services, purge
+ * schedule) and tears it down when it stops (scheduler, pool, embedded Derby, driver registration). A bad
+ * configuration or an unreachable store stops the webapp from starting, with one clear log line.
+ */
+public final class TokenServiceListener implements ServletContextListener {
+
+    private static final Log log = LogFactory.getLog(TokenServiceListener.class);
+
+    private DataSources dataSources;
+    private ScheduledExecutorService scheduler;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        long start = System.nanoTime();
+        ServletContext context = event.getServletContext();
+        TokenServiceConfig config;
+        try {
+            config = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
+        } catch (IllegalArgumentException e) {
+            String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
+            log.error(message);
+            throw new IllegalStateException(message, e);
+        }
+        try {
+            TokenService service = build(config, context.getClassLoader());
+            context.setAttribute(TokenService.ATTRIBUTE, service);
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "scopegate-token-purge");
+                t.setDaemon(true);
+                return t;
+            });
+            TokenPurger purger = new TokenPurger(service.database(), service.tokens(), service.events(),
+                    service.settings(), service.clock());
+            scheduler.scheduleWithFixedDelay(purger, config.purgeInterval(), config.purgeInterval(),
+                    TimeUnit.SECONDS);
+            log.info(Messages.get("tokenServiceListener.started",
+                    String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
+                    config.passwordHash().algorithm(), String.valueOf(config.accessTokenLifetime())));
+        } catch (IOException | SQLException | NamingException | RuntimeException e) {
+            log.error(Messages.get("tokenServiceListener.startFailed"), e);
+            shutdown(context.getClassLoader());
+            throw new IllegalStateException(Messages.get("tokenServiceListener.startFailed"), e);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        event.getServletContext().removeAttribute(TokenService.ATTRIBUTE);
+        shutdown(event.getServletContext().getClassLoader());
+        log.info(Messages.get("tokenServiceListener.stopped"));
+    }
+
+    private TokenService build(TokenServiceConfig config, ClassLoader classLoader)
+            throws IOException, SQLException, NamingException {
+        dataSources = config.dataSourceName() != null ? DataSources.jndi(config.dataSourceName())
+                : DataSources.embeddedDerby(config.databaseDirectory());
+        SchemaMigrator.migrate(dataSources.getDataSource(), classLoader);
+        Database database = new Database(dataSources.getDataSource());
+        LongSupplier clock = System::currentTimeMillis;
+        SecretGenerator secrets = new SecretGenerator();
+        PasswordHasher hasher = new PasswordHasher(config.passwordHash(), secrets);
+        UserStore users = new UserStore();
+        ClientStore clients = new ClientStore();
+        ScopeStore scopes = new ScopeStore();
+        TokenStore tokens = new TokenStore();
+        RevocationEventStore events = new RevocationEventStore();
+        SettingStore settings = new SettingStore();
+        TokenRevoker revoker = new TokenRevoker(tokens, events);
+        ScopeResolver scopeResolver = new ScopeResolver(config.defaultScope());
+        TokenIssuer issuer = new TokenIssuer(tokens, secrets, config.accessTokenLifetime(),
+                config.refreshTokenLifetime());
+        LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration());
+        Map<String, GrantHandler> handlers = new HashMap<>();
+        for (GrantHandler handler : new GrantHandler[] {
+                new PasswordGrantHandler(users, scopes, scopeResolver, hasher, lockout, issuer, clock),
+                new RefreshTokenGrantHandler(tokens, revoker, issuer, clock),
+                new ClientCredentialsGrantHandler(scopes, scopeResolver, issuer, clock) }) {
+            handlers.put(handler.grantType(), handler);
+        }
+        database.call(c -> {
+            if (!scopes.exists(c, config.defaultScope())) {
+                scopes.insert(c, new ScopeRecord(config.defaultScope(), "Default scope", Set.of()));
+            }
+            return null;
+        });
+        AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
+        return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
+                new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
+                events, settings, revoker, adminSecret);
+    }
+
+    private void shutdown(ClassLoader classLoader) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            scheduler = null;
+        }
+        if (dataSources != null) {
+            dataSources.close(classLoader);
+            dataSources = null;
+        }
+    }
+
+    private static Path catalinaBase() {
+        String base = System.getProperty("catalina.base");
+        return Paths.get(base != null ? base : System.getProperty("user.dir"));
+    }
+}

@@ -1,0 +1,69 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.web;
+
+import java.io.IOException;
+import java.sql.SQLException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.scopegate.token.grant.GrantHandler;
+import org.scopegate.token.grant.TokenResponse;
+import org.scopegate.token.protocol.FormParameters;
+import org.scopegate.token.protocol.OAuth2ErrorCodes;
+import org.scopegate.token.protocol.OAuth2ParameterNames;
+import org.scopegate.token.protocol.OAuthException;
+
+/**
+ * The token endpoint (RFC 6749 section 3.2), mapped to {@code /*} so that {@code POST /token} answers directly
+ * (no redirect to {@code /token/}); a path below the context root that no other servlet maps answers 404.
+ * Order of checks: content type and form, {@code grant_type} present, client authentication, grant type
+ * supported, grant type allowed for the application, then the grant itself.
+ */
+public final class TokenServlet extends OAuthEndpointServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected String allowedMethod() {
+        return "POST";
+    }
+
+    @Override
+    protected void handle(HttpServletRequest request, HttpServletResponse response)
+            throws OAuthException, SQLException, IOException {
+        String pathInfo = request.getPathInfo();
+        if (pathInfo != null && !pathInfo.equals("/")) {
+            responses().writeError(response, HttpServletResponse.SC_NOT_FOUND, OAuth2ErrorCodes.INVALID_REQUEST,
+                    "No such endpoint");
+            return;
+        }
+        FormParameters parameters = FormRequests.read(request);
+        String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
+        TokenResponse token = withClient(request, parameters, (c, client) -> {
+            GrantHandler handler = service().grantHandlers().get(grantType);
+            if (handler == null) {
+                throw OAuthException.unsupportedGrantType("Unsupported grant_type");
+            }
+            if (!client.grantTypes().contains(grantType)) {
+                throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
+            }
+            return handler.handle(c, client, parameters);
+        });
+        responses().writeToken(response, token);
+    }
+}

@@ -1,0 +1,277 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * An embedded Tomcat on 127.0.0.1, port 0, temporary base, with the webapp of {@code src/main/webapp} at
+ * {@code /token} (classes from the test class path) and low password hash cost; plus HTTP helpers.
+ */
+public final class EmbeddedTokenServer {
+
+    /** Shared JSON mapper of the tests. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path base;
+    private final Map<String, String> parameters = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private Tomcat tomcat;
+    private Context context;
+    private int port;
+    private String adminAuthorization;
+
+    /**
+     * @param base temporary base directory (database and admin secret go under it)
+     */
+    public EmbeddedTokenServer(Path base) {
+        this.base = base;
+        parameters.put("databaseDirectory", base.resolve("db").toString());
+        parameters.put("adminSecretFile", base.resolve("conf/token-admin.secret").toString());
+        parameters.put("argon2MemoryKiB", "64");
+        parameters.put("argon2Iterations", "1");
+    }
+
+    /**
+     * @param name context parameter
+     * @param value its value
+     * @return this
+     */
+    public EmbeddedTokenServer with(String name, String value) {
+        parameters.put(name, value);
+        return this;
+    }
+
+    /**
+     * Starts Tomcat and the webapp.
+     *
+     * @return the state of the webapp after start
+     * @throws LifecycleException when Tomcat itself fails
+     * @throws IOException when the admin secret cannot be read
+     */
+    public LifecycleState start() throws LifecycleException, IOException {
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(base.resolve("tomcat").toString());
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setThrowOnFailure(true);
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        context = tomcat.addWebapp("/token", new File("src/main/webapp").getAbsolutePath());
+        parameters.forEach(context::addParameter);
+        tomcat.start();
+        port = connector.getLocalPort();
+        Path secretFile = Path.of(parameters.get("adminSecretFile"));
+        if (context.getState() == LifecycleState.STARTED) {
+            String secret = Files.readString(secretFile).trim();
+            adminAuthorization = basic("admin", secret);
+        }
+        return context.getState();
+    }
+
+    /**
+     * Stops and destroys Tomcat (the database stays).
+     */
+    public void stop() {
+        if (tomcat == null) {
+            return;
+        }
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+        tomcat = null;
+    }
+
+    /**
+     * Stops Tomcat and deletes the base directory.
+     */
+    public void stopAndDelete() {
+        stop();
+        try (Stream<Path> paths = Files.walk(base)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // Temporary files only.
+        }
+    }
+
+    /**
+     * @return the webapp URL, {@code http://127.0.0.1:<port>/token}
+     */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/token";
+    }
+
+    /**
+     * @param id consumer key
+     * @param secret consumer secret
+     * @return {@code Basic base64(urlencode(id):urlencode(secret))}
+     */
+    public static String basic(String id, String secret) {
+        String pair = URLEncoder.encode(id, StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * POSTs a form body as written (a literal space stays a space on the wire).
+     *
+     * @param path path after {@code /token}, e.g. {@code ""} or {@code "/revoke"}
+     * @param authorization Authorization header or {@code null}
+     * @param body raw body
+     * @return the response
+     */
+    public HttpResponse<String> postForm(String path, String authorization, String body) {
+        return send(path, "POST", authorization, "application/x-www-form-urlencoded", body);
+    }
+
+    /**
+     * @param path path after {@code /token}
+     * @param method HTTP method
+     * @param authorization Authorization header or {@code null}
+     * @param contentType Content-Type or {@code null}
+     * @param body body or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> send(String path, String method, String authorization, String contentType,
+            String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Calls the admin API with the admin credential.
+     *
+     * @param method HTTP method
+     * @param path path after {@code /token/admin}
+     * @param json body or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> admin(String method, String path, String json) {
+        return send("/admin" + path, method, adminAuthorization, json == null ? null : "application/json", json);
+    }
+
+    /**
+     * @param username user name
+     * @param password password
+     * @param roles roles
+     */
+    public void createUser(String username, String password, String... roles) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("username", username);
+        body.put("password", password);
+        body.put("roles", roles);
+        expect(admin("POST", "/users", write(body)), 201);
+    }
+
+    /**
+     * @param name scope name
+     * @param roles roles granting it
+     */
+    public void createScope(String name, String... roles) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("roles", roles);
+        expect(admin("POST", "/scopes", write(body)), 201);
+    }
+
+    /**
+     * @param introspect whether the application may introspect
+     * @param grantTypes allowed grant types
+     * @return {@code {client_id, client_secret}}
+     */
+    public String[] createClient(boolean introspect, String... grantTypes) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "test application");
+        body.put("grant_types", grantTypes);
+        body.put("introspect", Boolean.valueOf(introspect));
+        JsonNode created = json(expect(admin("POST", "/clients", write(body)), 201));
+        return new String[] { created.get("client_id").asText(), created.get("client_secret").asText() };
+    }
+
+    /**
+     * @param response a response
+     * @return its body as JSON
+     */
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("Not JSON: " + response.body(), e);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException("Expected " + status + " but got " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response;
+    }
+}

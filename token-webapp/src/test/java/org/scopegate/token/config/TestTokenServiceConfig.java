@@ -1,0 +1,74 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reading and validating the context parameters.
+ */
+public class TestTokenServiceConfig {
+
+    private static final Path BASE = Path.of("/srv/tomcat");
+
+    @Test
+    public void readWhenNothingSetThenDocumentedDefaults() {
+        // TEST
+        TokenServiceConfig config = TokenServiceConfig.read(name -> null, BASE);
+
+        // VERIFY
+        Assertions.assertNull(config.dataSourceName());
+        Assertions.assertEquals(BASE.resolve("data/scopegate"), config.databaseDirectory());
+        Assertions.assertEquals(3600, config.accessTokenLifetime());
+        Assertions.assertEquals(86400, config.refreshTokenLifetime());
+        Assertions.assertEquals("default", config.defaultScope());
+        Assertions.assertEquals("argon2id", config.passwordHash().algorithm());
+        Assertions.assertEquals(19456, config.passwordHash().argon2MemoryKiB());
+        Assertions.assertEquals(600_000, config.passwordHash().pbkdf2Iterations());
+        Assertions.assertEquals(5, config.lockoutThreshold());
+        Assertions.assertEquals(300, config.lockoutDuration());
+        Assertions.assertEquals(BASE.resolve("conf/token-admin.secret"), config.adminSecretFile());
+        Assertions.assertEquals(300, config.purgeInterval());
+    }
+
+    @Test
+    public void readWhenLifetimeNotNumberThenErrorNamesParameter() {
+        // TEST
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("accessTokenLifetime", "1h")::get, BASE));
+
+        // VERIFY
+        Assertions.assertTrue(e.getMessage().contains("accessTokenLifetime"));
+    }
+
+    @Test
+    public void readWhenHashAlgorithmUnknownThenError() {
+        // TEST and VERIFY
+        Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("passwordHash", "bcrypt")::get, BASE));
+    }
+
+    @Test
+    public void readWhenValueOutOfRangeThenError() {
+        // TEST and VERIFY
+        Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("lockoutThreshold", "0")::get, BASE));
+    }
+}

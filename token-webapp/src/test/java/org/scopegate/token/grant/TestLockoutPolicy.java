@@ -1,0 +1,62 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.grant;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lockout arithmetic.
+ */
+public class TestLockoutPolicy {
+
+    private final LockoutPolicy policy = new LockoutPolicy(5, 300);
+
+    @Test
+    public void shouldLockWhenThresholdReachedThenTrue() {
+        // VERIFY
+        Assertions.assertFalse(policy.shouldLock(4));
+        Assertions.assertTrue(policy.shouldLock(5));
+    }
+
+    @Test
+    public void lockDurationWhenFurtherLocksThenDoubles() {
+        // VERIFY
+        Assertions.assertEquals(300_000L, policy.lockDurationMillis(1));
+        Assertions.assertEquals(600_000L, policy.lockDurationMillis(2));
+        Assertions.assertEquals(1_200_000L, policy.lockDurationMillis(3));
+    }
+
+    @Test
+    public void lockDurationWhenManyLocksThenCappedWithoutOverflow() {
+        // TEST
+        long duration = policy.lockDurationMillis(1000);
+
+        // VERIFY
+        Assertions.assertEquals(300_000L << 20, duration);
+        Assertions.assertTrue(policy.lockedUntil(1000, Long.MAX_VALUE - 5) > 0);
+    }
+
+    @Test
+    public void isLockedWhenBeforeAndAfterEndThenTrueThenFalse() {
+        // PREPARE
+        long until = policy.lockedUntil(1, 1_000L);
+
+        // VERIFY
+        Assertions.assertTrue(policy.isLocked(until, 300_999L));
+        Assertions.assertFalse(policy.isLocked(until, 301_000L));
+    }
+}

@@ -1,0 +1,240 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.web;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.catalina.LifecycleState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.scopegate.token.EmbeddedTokenServer;
+
+/**
+ * The admin API over HTTP (protocol.md section 6).
+ */
+public class TestAdminServlet {
+
+    private static Path base;
+    private static EmbeddedTokenServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        base = Files.createTempDirectory("token-admin");
+        server = new EmbeddedTokenServer(base);
+        Assertions.assertEquals(LifecycleState.STARTED, server.start());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stopAndDelete();
+    }
+
+    @Test
+    public void adminWhenNoCredentialThenUnauthorizedWithChallenge() {
+        // TEST
+        HttpResponse<String> response = server.send("/admin/users", "GET", null, null, null);
+
+        // VERIFY
+        Assertions.assertEquals(401, response.statusCode());
+        Assertions.assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        Assertions.assertEquals("unauthorized", EmbeddedTokenServer.json(response).get("error").asText());
+    }
+
+    @Test
+    public void adminWhenWrongSecretThenUnauthorized() {
+        // TEST
+        HttpResponse<String> response = server.send("/admin/users", "GET",
+                EmbeddedTokenServer.basic("admin", "wrong"), null, null);
+
+        // VERIFY
+        Assertions.assertEquals(401, response.statusCode());
+    }
+
+    @Test
+    public void startWhenSecretFileAbsentThenGeneratedOwnerOnly() throws Exception {
+        // TEST
+        Path secret = base.resolve("conf/token-admin.secret");
+
+        // VERIFY
+        Assertions.assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+        Assertions.assertEquals(43, Files.readString(secret).trim().length());
+    }
+
+    @Test
+    public void createClientWhenPostedThenSecretShownOnceAndNeverListed() {
+        // TEST
+        HttpResponse<String> created = server.admin("POST", "/clients",
+                "{\"name\":\"shop\",\"grant_types\":[\"password\"],\"introspect\":false,\"owner\":\"ops\"}");
+
+        // VERIFY
+        Assertions.assertEquals(201, created.statusCode(), created.body());
+        JsonNode client = EmbeddedTokenServer.json(created);
+        Assertions.assertEquals(28, client.get("client_id").asText().length());
+        Assertions.assertEquals(43, client.get("client_secret").asText().length());
+        String id = client.get("client_id").asText();
+        HttpResponse<String> one = server.admin("GET", "/clients/" + id, null);
+        Assertions.assertNull(EmbeddedTokenServer.json(one).get("client_secret"));
+        Assertions.assertEquals("ops", EmbeddedTokenServer.json(one).get("owner").asText());
+        Assertions.assertFalse(server.admin("GET", "/clients", null).body().contains("client_secret"));
+    }
+
+    @Test
+    public void createClientWhenGivenIdAndSecretThenUsable() {
+        // PREPARE
+        String secret = "0123456789abcdef0123456789abcdef-valve";
+
+        // TEST
+        HttpResponse<String> created = server.admin("POST", "/clients", "{\"name\":\"valve\",\"client_id\":"
+                + "\"scope-valve\",\"client_secret\":\"" + secret + "\",\"grant_types\":[\"client_credentials\"],"
+                + "\"introspect\":true}");
+
+        // VERIFY
+        Assertions.assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> feed = server.send("/revocations", "GET",
+                EmbeddedTokenServer.basic("scope-valve", secret), null, null);
+        Assertions.assertEquals(200, feed.statusCode(), feed.body());
+        HttpResponse<String> again = server.admin("POST", "/clients", "{\"name\":\"valve\",\"client_id\":"
+                + "\"scope-valve\",\"grant_types\":[\"client_credentials\"]}");
+        Assertions.assertEquals(409, again.statusCode());
+    }
+
+    @Test
+    public void createClientWhenGivenSecretTooShortThenBadRequest() {
+        // TEST
+        HttpResponse<String> created = server.admin("POST", "/clients",
+                "{\"name\":\"x\",\"client_secret\":\"short\",\"grant_types\":[\"password\"]}");
+
+        // VERIFY
+        Assertions.assertEquals(400, created.statusCode());
+        Assertions.assertEquals("invalid_request", EmbeddedTokenServer.json(created).get("error").asText());
+    }
+
+    @Test
+    public void createClientWhenGrantTypeUnknownThenBadRequest() {
+        // TEST
+        HttpResponse<String> created = server.admin("POST", "/clients",
+                "{\"name\":\"x\",\"grant_types\":[\"implicit\"]}");
+
+        // VERIFY
+        Assertions.assertEquals(400, created.statusCode());
+    }
+
+    @Test
+    public void createUserWhenNameTakenInOtherCaseThenConflict() {
+        // PREPARE
+        server.createUser("Grace", "pw");
+
+        // TEST
+        HttpResponse<String> response = server.admin("POST", "/users",
+                "{\"username\":\"grace\",\"password\":\"pw\",\"roles\":[]}");
+
+        // VERIFY
+        Assertions.assertEquals(409, response.statusCode());
+    }
+
+    @Test
+    public void userLifecycleWhenCreatedPatchedDeletedThenEachAnswerMatches() {
+        // PREPARE
+        server.createUser("heidi", "pw", "reader");
+
+        // TEST
+        HttpResponse<String> patched = server.admin("PATCH", "/users/heidi",
+                "{\"roles\":[\"reader\",\"writer\"],\"enabled\":false}");
+        HttpResponse<String> listed = server.admin("GET", "/users", null);
+        HttpResponse<String> deleted = server.admin("DELETE", "/users/heidi", null);
+
+        // VERIFY
+        JsonNode user = EmbeddedTokenServer.json(patched);
+        Assertions.assertEquals("[\"reader\",\"writer\"]", user.get("roles").toString());
+        Assertions.assertFalse(user.get("enabled").asBoolean());
+        Assertions.assertTrue(user.get("locked_until").isNull());
+        Assertions.assertTrue(listed.body().contains("\"heidi\""));
+        Assertions.assertEquals(204, deleted.statusCode());
+        Assertions.assertEquals(404, server.admin("GET", "/users/heidi", null).statusCode());
+    }
+
+    @Test
+    public void patchUserWhenPasswordChangedThenNewPasswordWorks() {
+        // PREPARE
+        server.createUser("ivan", "old");
+        String[] app = server.createClient(false, "password");
+        String auth = EmbeddedTokenServer.basic(app[0], app[1]);
+
+        // TEST
+        server.admin("PATCH", "/users/ivan", "{\"password\":\"new\"}");
+
+        // VERIFY
+        Assertions.assertEquals(400, server.postForm("", auth, "grant_type=password&username=ivan&password=old")
+                .statusCode());
+        Assertions.assertEquals(200, server.postForm("", auth, "grant_type=password&username=ivan&password=new")
+                .statusCode());
+    }
+
+    @Test
+    public void scopesWhenCreatedPatchedDeletedThenListed() {
+        // TEST
+        HttpResponse<String> created = server.admin("POST", "/scopes",
+                "{\"name\":\"orders:write\",\"description\":\"Write orders\",\"roles\":[\"clerk\"]}");
+        HttpResponse<String> patched = server.admin("PATCH", "/scopes/orders:write", "{\"roles\":[\"boss\"]}");
+        HttpResponse<String> listed = server.admin("GET", "/scopes", null);
+        HttpResponse<String> deleted = server.admin("DELETE", "/scopes/orders:write", null);
+
+        // VERIFY
+        Assertions.assertEquals(201, created.statusCode(), created.body());
+        Assertions.assertEquals("[\"boss\"]", EmbeddedTokenServer.json(patched).get("roles").toString());
+        Assertions.assertTrue(listed.body().contains("\"orders:write\""));
+        Assertions.assertTrue(listed.body().contains("\"default\""));
+        Assertions.assertEquals(204, deleted.statusCode());
+    }
+
+    @Test
+    public void deleteScopeWhenDefaultThenConflict() {
+        // TEST
+        HttpResponse<String> response = server.admin("DELETE", "/scopes/default", null);
+
+        // VERIFY
+        Assertions.assertEquals(409, response.statusCode());
+    }
+
+    @Test
+    public void adminWhenBodyNotJsonThenBadRequest() {
+        // TEST
+        HttpResponse<String> response = server.admin("POST", "/users", "{not json");
+
+        // VERIFY
+        Assertions.assertEquals(400, response.statusCode());
+        Assertions.assertEquals("invalid_request", EmbeddedTokenServer.json(response).get("error").asText());
+    }
+
+    @Test
+    public void adminWhenUnknownPathOrMethodThenNotFoundOrNotAllowed() {
+        // TEST
+        HttpResponse<String> unknown = server.admin("GET", "/nothing", null);
+        HttpResponse<String> wrongMethod = server.admin("PUT", "/users", "{}");
+
+        // VERIFY
+        Assertions.assertEquals(404, unknown.statusCode());
+        Assertions.assertEquals(405, wrongMethod.statusCode());
+        Assertions.assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(""));
+    }
+}

@@ -1,0 +1,85 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.web;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.catalina.LifecycleState;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.scopegate.token.EmbeddedTokenServer;
+
+/**
+ * Start and stop of the webapp: bad configuration, restart with the same store, hash upgrade after a change of
+ * parameters.
+ */
+public class TestTokenServiceListener {
+
+    @Test
+    public void startWhenConfigurationInvalidThenWebappFails() throws Exception {
+        // PREPARE
+        EmbeddedTokenServer server = new EmbeddedTokenServer(Files.createTempDirectory("token-badconfig"))
+                .with("accessTokenLifetime", "one hour");
+
+        // TEST
+        try {
+            LifecycleState state = server.start();
+
+            // VERIFY
+            Assertions.assertNotEquals(LifecycleState.STARTED, state);
+        } finally {
+            server.stopAndDelete();
+        }
+    }
+
+    @Test
+    public void restartWhenSameStoreThenIssuedTokensStillValidAndOldHashUpgraded() throws Exception {
+        // PREPARE
+        Path base = Files.createTempDirectory("token-restart");
+        EmbeddedTokenServer first = new EmbeddedTokenServer(base);
+        Assertions.assertEquals(LifecycleState.STARTED, first.start());
+        first.createUser("alice", "pw");
+        String[] app = first.createClient(true, "password", "refresh_token");
+        String auth = EmbeddedTokenServer.basic(app[0], app[1]);
+        JsonNode tokens = EmbeddedTokenServer.json(first.postForm("", auth,
+                "grant_type=password&username=alice&password=pw"));
+        first.stop();
+        EmbeddedTokenServer second = new EmbeddedTokenServer(base).with("argon2MemoryKiB", "128");
+
+        // TEST
+        try {
+            Assertions.assertEquals(LifecycleState.STARTED, second.start());
+            JsonNode answer = EmbeddedTokenServer.json(second.postForm("/introspect", auth,
+                    "token=" + tokens.get("access_token").asText()));
+            HttpResponse<String> login = second.postForm("", auth, "grant_type=password&username=alice&password=pw");
+            HttpResponse<String> again = second.postForm("", auth, "grant_type=password&username=alice&password=pw");
+
+            // VERIFY
+            Assertions.assertTrue(answer.get("active").asBoolean());
+            Assertions.assertEquals(200, login.statusCode(), login.body());
+            Assertions.assertEquals(200, again.statusCode(), "the upgraded hash must verify");
+            HttpResponse<String> refreshed = second.postForm("", auth,
+                    "grant_type=refresh_token&refresh_token=" + tokens.get("refresh_token").asText());
+            Assertions.assertEquals(200, refreshed.statusCode(), refreshed.body());
+        } finally {
+            second.stopAndDelete();
+        }
+    }
+}
