@@ -1,0 +1,158 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve;
+
+import java.util.Enumeration;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.tomcat.util.res.StringManager;
+
+/**
+ * Finds the bearer token of a request (RFC 6750 section 2). Only the {@code Authorization} header is accepted
+ * (section 2.1). The rules:
+ * <ul>
+ * <li>no {@code Authorization} header, or one with another scheme: no token ({@code null}), not an error;</li>
+ * <li>{@code Bearer} (any case) followed by something that is not a {@code b64token}, or two
+ * {@code Authorization} headers: {@code invalid_request};</li>
+ * <li>a header token and also an {@code access_token} in the query string or in a form-encoded body: a token in
+ * two places, {@code invalid_request} (section 2: "MUST NOT use more than one method"). Checking the body makes
+ * Tomcat parse a form body, as {@code getParameter} would;</li>
+ * <li>an {@code access_token} in the query or the body alone is ignored: no token.</li>
+ * </ul>
+ * The header is parsed with plain character tests, no regular expression.
+ */
+public final class BearerTokenResolver {
+
+    /** The header carrying the token. */
+    public static final String AUTHORIZATION = "Authorization";
+
+    /** The query and form parameter of RFC 6750 sections 2.2 and 2.3. */
+    public static final String ACCESS_TOKEN = "access_token";
+
+    private static final StringManager sm = StringManager.getManager(BearerTokenResolver.class);
+
+    private static final String SCHEME = "bearer";
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+
+    /**
+     * @param request the request
+     *
+     * @return the token, or {@code null} when the request carries no bearer token
+     *
+     * @throws BearerTokenException when the request carries a malformed token or a token in two places
+     */
+    public String resolve(HttpServletRequest request) throws BearerTokenException {
+        Enumeration<String> headers = request.getHeaders(AUTHORIZATION);
+        if (headers == null || !headers.hasMoreElements()) {
+            return null;
+        }
+        String header = headers.nextElement();
+        if (headers.hasMoreElements()) {
+            throw invalid("bearerTokenResolver.twoHeaders");
+        }
+        String token = parseHeader(header);
+        if (token == null) {
+            return null;
+        }
+        if (hasQueryToken(request.getQueryString()) || hasBodyToken(request)) {
+            throw invalid("bearerTokenResolver.twoPlaces");
+        }
+        return token;
+    }
+
+
+    /**
+     * @param header the value of the {@code Authorization} header
+     *
+     * @return the token, or {@code null} when the scheme is not {@code Bearer}
+     *
+     * @throws BearerTokenException when the scheme is {@code Bearer} but the rest is not {@code 1*SP b64token}
+     */
+    static String parseHeader(String header) throws BearerTokenException {
+        String value = header.strip();
+        int space = 0;
+        while (space < value.length() && value.charAt(space) != ' ') {
+            space++;
+        }
+        if (space != SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return null;
+        }
+        int start = space;
+        while (start < value.length() && value.charAt(start) == ' ') {
+            start++;
+        }
+        if (start == value.length()) {
+            throw invalid("bearerTokenResolver.empty");
+        }
+        // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+        int i = start;
+        while (i < value.length() && isB64TokenChar(value.charAt(i))) {
+            i++;
+        }
+        int end = i;
+        while (i < value.length() && value.charAt(i) == '=') {
+            i++;
+        }
+        if (end == start || i != value.length()) {
+            throw invalid("bearerTokenResolver.malformed");
+        }
+        return value.substring(start);
+    }
+
+
+    private static boolean isB64TokenChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' ||
+                c == '_' || c == '~' || c == '+' || c == '/';
+    }
+
+
+    static boolean hasQueryToken(String query) {
+        if (query == null) {
+            return false;
+        }
+        int from = 0;
+        while (from <= query.length()) {
+            int amp = query.indexOf('&', from);
+            int end = amp < 0 ? query.length() : amp;
+            if (end - from >= ACCESS_TOKEN.length() && query.startsWith(ACCESS_TOKEN, from) &&
+                    (end - from == ACCESS_TOKEN.length() || query.charAt(from + ACCESS_TOKEN.length()) == '=')) {
+                return true;
+            }
+            if (amp < 0) {
+                return false;
+            }
+            from = amp + 1;
+        }
+        return false;
+    }
+
+
+    private static boolean hasBodyToken(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+            return false;
+        }
+        return request.getParameterValues(ACCESS_TOKEN) != null;
+    }
+
+
+    private static BearerTokenException invalid(String key) {
+        return new BearerTokenException(BearerTokenError.invalidRequest(sm.getString(key)));
+    }
+}

@@ -1,0 +1,995 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.naming.Context;
+import javax.naming.NamingException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.sql.DataSource;
+
+import jakarta.servlet.ServletException;
+
+import org.apache.catalina.Container;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.realm.GenericPrincipal;
+import org.apache.catalina.valves.ValveBase;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.introspect.DataSourceTokenIntrospector;
+import org.scopegate.valve.introspect.HttpTokenIntrospector;
+import org.scopegate.valve.introspect.IntrospectionException;
+import org.scopegate.valve.introspect.IntrospectionStatistics;
+import org.scopegate.valve.introspect.RevocationFeedPoller;
+import org.scopegate.valve.introspect.ServiceHealth;
+import org.scopegate.valve.introspect.TokenDigest;
+import org.scopegate.valve.introspect.TokenInfo;
+import org.scopegate.valve.introspect.TokenInfoCache;
+import org.scopegate.valve.introspect.TokenIntrospector;
+import org.scopegate.valve.introspect.TokenValidator;
+import org.scopegate.valve.rules.ReloadingScopeRules;
+import org.scopegate.valve.rules.ScopeRule;
+import org.scopegate.valve.rules.ScopeRulesException;
+
+/**
+ * A scope gate for every webapp behind it: the request passes only with an active OAuth 2.0 bearer token that
+ * holds a scope the requested resource (method and path) demands. Declared on a Host in {@code server.xml} or on
+ * one webapp in its context file:
+ *
+ * <pre>
+ * &lt;Valve className="org.scopegate.valve.ScopeValve" realm="api" rulesPath="scope-rules.conf"
+ *        introspectionUrl="http://localhost:8080/token/introspect"
+ *        clientId="scope-valve" clientSecret="${scope.valve.clientSecret}"/&gt;
+ * </pre>
+ *
+ * Tokens are checked with RFC 7662 introspection (or, on one server, by reading the store through a global JNDI
+ * DataSource), answers are cached, and the revocation feed keeps the cache honest: a revoked token is refused
+ * within {@code revocationPollInterval + revocationMaxLag} ms (2 s with the defaults). Refusals follow RFC 6750
+ * section 3 and are written by the valve itself; a failing token service gives 503, never a pass. An admitted
+ * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
+ * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}.
+ */
+public class ScopeValve extends ValveBase {
+
+    /** Request attribute: the client id of the admitted token (String). */
+    public static final String CLIENT_ID_ATTRIBUTE = "org.scopegate.valve.CLIENT_ID";
+
+    /** Request attribute: the scopes of the admitted token, space-separated (String). */
+    public static final String SCOPES_ATTRIBUTE = "org.scopegate.valve.SCOPES";
+
+    /** Request attribute: the expiry of the admitted token in epoch seconds (Long). */
+    public static final String EXPIRES_AT_ATTRIBUTE = "org.scopegate.valve.EXPIRES_AT";
+
+    /** The auth type of an admitted request. */
+    public static final String AUTH_TYPE = "BEARER";
+
+    /** Our own messages: ValveBase's {@code sm} reads {@code org.apache.catalina.valves}. */
+    protected static final StringManager sm = StringManager.getManager(ScopeValve.class);
+
+    private static final Log log = LogFactory.getLog(ScopeValve.class);
+
+
+    // ------------------------------------------------------------------------------------------ Constructors
+
+    /**
+     * Creates the valve with its defaults.
+     */
+    public ScopeValve() {
+        // All work is done before the next valve runs, so async requests are fine
+        super(true);
+    }
+
+
+    // ------------------------------------------------------------------------------------ Instance Variables
+
+    private volatile String realm = "ScopeGate";
+    private volatile String rulesPath;
+    private volatile String introspectionUrl;
+    private volatile String clientId;
+    private volatile String clientSecret;
+    private volatile String dataSourceName;
+    private volatile int cacheSize = 10000;
+    private volatile int cacheTtl = 300;
+    private volatile int negativeCacheTtl = 5;
+    private volatile String revocationFeedUrl;
+    private volatile int revocationPollInterval = 500;
+    private volatile int revocationMaxLag = 1500;
+    private volatile boolean allowUnmatched;
+    private volatile int connectTimeout = 1000;
+    private volatile int readTimeout = 2000;
+    private volatile int retryAfter = 5;
+    private volatile String trustStore;
+    private volatile String trustStorePassword;
+
+    private final BearerTokenResolver resolver = new BearerTokenResolver();
+    private final IntrospectionStatistics statistics = new IntrospectionStatistics();
+
+    private final AtomicLong admitted = new AtomicLong();
+    private final AtomicLong passed = new AtomicLong();
+    private final AtomicLong refusedNoToken = new AtomicLong();
+    private final AtomicLong refusedInvalidToken = new AtomicLong();
+    private final AtomicLong refusedInsufficientScope = new AtomicLong();
+    private final AtomicLong refusedInvalidRequest = new AtomicLong();
+    private final AtomicLong refusedUnavailable = new AtomicLong();
+    private final AtomicLong refusedUnmatched = new AtomicLong();
+    private final AtomicBoolean internalErrorLogged = new AtomicBoolean();
+
+    private final BearerTokenError noTokenError = BearerTokenError.noToken(sm.getString("scopeValve.noToken"));
+    private final BearerTokenError invalidTokenError =
+            BearerTokenError.invalidToken(sm.getString("scopeValve.invalidToken"));
+    private final BearerTokenError unmatchedError = BearerTokenError.accessDenied(sm.getString("scopeValve.unmatched"));
+    private final BearerTokenError unavailableError =
+            BearerTokenError.unavailable(sm.getString("scopeValve.unavailable"));
+    private final String insufficientScopeDescription = sm.getString("scopeValve.insufficientScope");
+
+    private volatile ReloadingScopeRules rules;
+    private volatile TokenValidator validator;
+    private volatile RevocationFeedPoller poller;
+    private volatile TokenInfoCache cache;
+    private volatile ServiceHealth tokenServiceHealth;
+
+
+    // -------------------------------------------------------------------------------------------- Properties
+
+    /**
+     * @return the protection space named in {@code WWW-Authenticate}
+     */
+    public String getRealm() {
+        return realm;
+    }
+
+
+    /**
+     * The protection space named in every {@code WWW-Authenticate: Bearer realm="…"} challenge. The default value
+     * is {@code ScopeGate}.
+     *
+     * @param realm the realm (printable ASCII without {@code "} or {@code \})
+     */
+    public void setRealm(String realm) {
+        this.realm = realm;
+    }
+
+
+    /**
+     * @return the rules file as configured
+     */
+    public String getRulesPath() {
+        return rulesPath;
+    }
+
+
+    /**
+     * The rules file: absolute, or relative to {@code $CATALINA_BASE/conf/}. Required. Reloaded when its
+     * modification time or size changes (looked at most once per second).
+     *
+     * @param rulesPath the path
+     */
+    public void setRulesPath(String rulesPath) {
+        this.rulesPath = rulesPath;
+    }
+
+
+    /**
+     * @return the RFC 7662 introspection endpoint
+     */
+    public String getIntrospectionUrl() {
+        return introspectionUrl;
+    }
+
+
+    /**
+     * The RFC 7662 introspection endpoint, for example {@code http://localhost:8080/token/introspect}. Either this
+     * or {@code dataSourceName} is required. No default.
+     *
+     * @param introspectionUrl an absolute {@code http} or {@code https} URL
+     */
+    public void setIntrospectionUrl(String introspectionUrl) {
+        this.introspectionUrl = introspectionUrl;
+    }
+
+
+    /**
+     * @return the application the valve introspects as
+     */
+    public String getClientId() {
+        return clientId;
+    }
+
+
+    /**
+     * The client id of the application the valve authenticates as (its {@code introspect} flag must be set).
+     * Required with {@code introspectionUrl}. No default.
+     *
+     * @param clientId the client id
+     */
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+
+    /**
+     * The secret of that application. Required with {@code introspectionUrl}. Write-only: there is no getter and
+     * it is not shown over JMX. Use a {@code ${…}} placeholder resolved from {@code catalina.properties}.
+     *
+     * @param clientSecret the secret
+     */
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+    }
+
+
+    /**
+     * @return the global JNDI DataSource read instead of the token service
+     */
+    public String getDataSourceName() {
+        return dataSourceName;
+    }
+
+
+    /**
+     * The name of a DataSource in the server's global JNDI resources ({@code GlobalNamingResources}) holding the
+     * token store; an alternative to {@code introspectionUrl} when the valve runs on the token service's server.
+     * No default.
+     *
+     * @param dataSourceName the global resource name, for example {@code jdbc/OAuthStore}
+     */
+    public void setDataSourceName(String dataSourceName) {
+        this.dataSourceName = dataSourceName;
+    }
+
+
+    /**
+     * @return the most cached answers
+     */
+    public int getCacheSize() {
+        return cacheSize;
+    }
+
+
+    /**
+     * The most introspection answers kept in memory (entries); {@code 0} disables the cache. The default value is
+     * {@code 10000}.
+     *
+     * @param cacheSize entries
+     */
+    public void setCacheSize(int cacheSize) {
+        this.cacheSize = cacheSize;
+    }
+
+
+    /**
+     * @return the longest life of a cached active answer, in seconds
+     */
+    public int getCacheTtl() {
+        return cacheTtl;
+    }
+
+
+    /**
+     * The longest time an active answer is cached, in seconds; never past the token's own expiry. The default
+     * value is {@code 300}.
+     *
+     * @param cacheTtl seconds
+     */
+    public void setCacheTtl(int cacheTtl) {
+        this.cacheTtl = cacheTtl;
+    }
+
+
+    /**
+     * @return the life of a cached inactive answer, in seconds
+     */
+    public int getNegativeCacheTtl() {
+        return negativeCacheTtl;
+    }
+
+
+    /**
+     * How long an inactive answer is cached, in seconds. The default value is {@code 5}.
+     *
+     * @param negativeCacheTtl seconds
+     */
+    public void setNegativeCacheTtl(int negativeCacheTtl) {
+        this.negativeCacheTtl = negativeCacheTtl;
+    }
+
+
+    /**
+     * @return the revocation feed as configured, or {@code null} when derived
+     */
+    public String getRevocationFeedUrl() {
+        return revocationFeedUrl;
+    }
+
+
+    /**
+     * The revocation feed. The default is {@code introspectionUrl} with its last path segment replaced by
+     * {@code revocations}.
+     *
+     * @param revocationFeedUrl an absolute {@code http} or {@code https} URL
+     */
+    public void setRevocationFeedUrl(String revocationFeedUrl) {
+        this.revocationFeedUrl = revocationFeedUrl;
+    }
+
+
+    /**
+     * @return the time between two polls of the revocation feed, in ms
+     */
+    public int getRevocationPollInterval() {
+        return revocationPollInterval;
+    }
+
+
+    /**
+     * The time between the starts of two polls of the revocation feed, in milliseconds. The default value is
+     * {@code 500}.
+     *
+     * @param revocationPollInterval milliseconds
+     */
+    public void setRevocationPollInterval(int revocationPollInterval) {
+        this.revocationPollInterval = revocationPollInterval;
+    }
+
+
+    /**
+     * @return the age of the last good poll after which the cache is not trusted, in ms
+     */
+    public int getRevocationMaxLag() {
+        return revocationMaxLag;
+    }
+
+
+    /**
+     * When the last good poll of the revocation feed started longer ago than this, in milliseconds, cached
+     * answers are not used: every request is introspected. Must be greater than {@code revocationPollInterval}.
+     * The default value is {@code 1500}.
+     *
+     * @param revocationMaxLag milliseconds
+     */
+    public void setRevocationMaxLag(int revocationMaxLag) {
+        this.revocationMaxLag = revocationMaxLag;
+    }
+
+
+    /**
+     * @return whether a request no rule matches passes
+     */
+    public boolean isAllowUnmatched() {
+        return allowUnmatched;
+    }
+
+
+    /**
+     * Whether a request that no rule matches passes untouched. The default value is {@code false}: it is refused
+     * with 403 {@code access_denied}.
+     *
+     * @param allowUnmatched {@code true} to let it pass
+     */
+    public void setAllowUnmatched(boolean allowUnmatched) {
+        this.allowUnmatched = allowUnmatched;
+    }
+
+
+    /**
+     * @return the connect timeout towards the token service, in ms
+     */
+    public int getConnectTimeout() {
+        return connectTimeout;
+    }
+
+
+    /**
+     * The connect timeout towards the token service, in milliseconds. The default value is {@code 1000}.
+     *
+     * @param connectTimeout milliseconds
+     */
+    public void setConnectTimeout(int connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+
+    /**
+     * @return the time allowed for a whole answer of the token service, in ms
+     */
+    public int getReadTimeout() {
+        return readTimeout;
+    }
+
+
+    /**
+     * The time allowed for a whole answer of the token service, in milliseconds. The default value is
+     * {@code 2000}.
+     *
+     * @param readTimeout milliseconds
+     */
+    public void setReadTimeout(int readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+
+    /**
+     * @return the {@code Retry-After} of a 503, in seconds
+     */
+    public int getRetryAfter() {
+        return retryAfter;
+    }
+
+
+    /**
+     * The {@code Retry-After} header of a 503 answer, in seconds. The default value is {@code 5}.
+     *
+     * @param retryAfter seconds
+     */
+    public void setRetryAfter(int retryAfter) {
+        this.retryAfter = retryAfter;
+    }
+
+
+    /**
+     * @return the trust store for an HTTPS token service
+     */
+    public String getTrustStore() {
+        return trustStore;
+    }
+
+
+    /**
+     * A trust store (PKCS12 or JKS) holding the CA of an HTTPS token service; absolute, or relative to
+     * {@code $CATALINA_BASE}. The default is the JVM's trust store.
+     *
+     * @param trustStore the file
+     */
+    public void setTrustStore(String trustStore) {
+        this.trustStore = trustStore;
+    }
+
+
+    /**
+     * The password of {@code trustStore}. Write-only, like {@code clientSecret}.
+     *
+     * @param trustStorePassword the password
+     */
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+
+    // ---------------------------------------------------------------------------------- Statistics (JMX)
+
+    /**
+     * @return requests admitted with a valid token
+     */
+    public long getAdmittedCount() {
+        return admitted.get();
+    }
+
+
+    /**
+     * @return requests passed without a token check ({@code public} rules, or unmatched with
+     *         {@code allowUnmatched})
+     */
+    public long getPassedCount() {
+        return passed.get();
+    }
+
+
+    /**
+     * @return refusals: no token on a protected resource
+     */
+    public long getRefusedNoTokenCount() {
+        return refusedNoToken.get();
+    }
+
+
+    /**
+     * @return refusals: inactive, expired or revoked token
+     */
+    public long getRefusedInvalidTokenCount() {
+        return refusedInvalidToken.get();
+    }
+
+
+    /**
+     * @return refusals: token without a scope the resource demands
+     */
+    public long getRefusedInsufficientScopeCount() {
+        return refusedInsufficientScope.get();
+    }
+
+
+    /**
+     * @return refusals: malformed header, or a token in two places
+     */
+    public long getRefusedInvalidRequestCount() {
+        return refusedInvalidRequest.get();
+    }
+
+
+    /**
+     * @return refusals: token service unavailable (503)
+     */
+    public long getRefusedUnavailableCount() {
+        return refusedUnavailable.get();
+    }
+
+
+    /**
+     * @return refusals: no rule matched
+     */
+    public long getRefusedUnmatchedCount() {
+        return refusedUnmatched.get();
+    }
+
+
+    /**
+     * @return requests answered from the cache
+     */
+    public long getCacheHitCount() {
+        return statistics.getCacheHits();
+    }
+
+
+    /**
+     * @return requests that needed an introspection
+     */
+    public long getCacheMissCount() {
+        return statistics.getCacheMisses();
+    }
+
+
+    /**
+     * @return entries in the cache
+     */
+    public long getCachedTokenCount() {
+        TokenInfoCache c = cache;
+        return c == null ? 0 : c.size();
+    }
+
+
+    /**
+     * @return introspections that got an answer
+     */
+    public long getIntrospectionCount() {
+        return statistics.getIntrospections();
+    }
+
+
+    /**
+     * @return mean introspection latency, in ms
+     */
+    public double getIntrospectionMeanLatency() {
+        return statistics.getMeanLatencyMillis();
+    }
+
+
+    /**
+     * @return last introspection latency, in ms
+     */
+    public double getIntrospectionLastLatency() {
+        return statistics.getLastLatencyMillis();
+    }
+
+
+    /**
+     * @return whether the last introspection got an answer
+     */
+    public boolean isTokenServiceAvailable() {
+        ServiceHealth h = tokenServiceHealth;
+        return h == null || h.isAvailable();
+    }
+
+
+    /**
+     * @return whether cached answers are in use (the revocation feed is recent enough)
+     */
+    public boolean isCacheTrusted() {
+        RevocationFeedPoller p = poller;
+        return p != null && p.isCacheTrusted();
+    }
+
+
+    /**
+     * @return the cursor of the last revocation event applied, {@code -1} before the first poll
+     */
+    public long getRevocationCursor() {
+        RevocationFeedPoller p = poller;
+        return p == null ? -1 : p.getCursor();
+    }
+
+
+    /**
+     * @return reloads of the rules file since start
+     */
+    public long getRulesReloadCount() {
+        ReloadingScopeRules r = rules;
+        return r == null ? 0 : r.getReloadCount();
+    }
+
+
+    /**
+     * @return why the last edit of the rules file was refused, or {@code null} when the file in force is the file
+     *         on disk
+     */
+    public String getRulesError() {
+        ReloadingScopeRules r = rules;
+        return r == null ? null : r.getLastError();
+    }
+
+
+    // ---------------------------------------------------------------------------------------- Public Methods
+
+    @Override
+    public void invoke(Request request, Response response) throws IOException, ServletException {
+        BearerTokenError refusal;
+        try {
+            refusal = check(request);
+        } catch (RuntimeException e) {
+            refusedUnavailable.incrementAndGet();
+            if (internalErrorLogged.compareAndSet(false, true)) {
+                containerLog.error(sm.getString("scopeValve.internalError"), e);
+            } else if (log.isDebugEnabled()) {
+                log.debug("Unexpected failure, answering 503", e);
+            }
+            refusal = unavailableError;
+        }
+        if (refusal != null) {
+            refuse(response, refusal);
+            return;
+        }
+        getNext().invoke(request, response);
+    }
+
+
+    @Override
+    public void backgroundProcess() {
+        ReloadingScopeRules r = rules;
+        if (r != null) {
+            r.checkNow();
+        }
+    }
+
+
+    // ------------------------------------------------------------------------------------- Protected Methods
+
+    /**
+     * Decides on a request and, when it is admitted with a token, hands the webapp its principal.
+     *
+     * @param request the request
+     *
+     * @return the refusal, or {@code null} when the request may pass
+     */
+    protected BearerTokenError check(Request request) {
+        ScopeRule rule = rules.get().match(request.getMethod(), request.getDecodedRequestURI());
+        if (rule == null) {
+            if (allowUnmatched) {
+                passed.incrementAndGet();
+                return null;
+            }
+            refusedUnmatched.incrementAndGet();
+            return unmatchedError;
+        }
+        if (rule.isPublic()) {
+            // A public resource is not ours to judge: the Authorization header is not even read
+            passed.incrementAndGet();
+            return null;
+        }
+        String token;
+        try {
+            token = resolver.resolve(request);
+        } catch (BearerTokenException e) {
+            refusedInvalidRequest.incrementAndGet();
+            return e.getError();
+        }
+        if (token == null) {
+            refusedNoToken.incrementAndGet();
+            return noTokenError;
+        }
+        TokenDigest digest = TokenDigest.of(token);
+        TokenInfo info;
+        try {
+            info = validator.validate(token, digest);
+        } catch (IntrospectionException | RuntimeException e) {
+            refusedUnavailable.incrementAndGet();
+            if (log.isDebugEnabled()) {
+                log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+            }
+            return unavailableError;
+        }
+        if (!info.active() || info.isExpiredAt(System.currentTimeMillis()) || info.principalName() == null) {
+            refusedInvalidToken.incrementAndGet();
+            if (log.isDebugEnabled()) {
+                log.debug("Token [" + digest.shortHex() + "] refused: not active");
+            }
+            return invalidTokenError;
+        }
+        if (!rule.grants(info.scopes())) {
+            refusedInsufficientScope.incrementAndGet();
+            return BearerTokenError.insufficientScope(insufficientScopeDescription, rule.getScope());
+        }
+        admit(request, info);
+        admitted.incrementAndGet();
+        return null;
+    }
+
+
+    /**
+     * Hands the webapp the token's user and what the token holds. The principal is not cleared afterwards:
+     * {@code Request.recycle()} does that once the access log has used it.
+     *
+     * @param request the request
+     * @param info    the active token
+     */
+    protected void admit(Request request, TokenInfo info) {
+        request.setAuthType(AUTH_TYPE);
+        request.setUserPrincipal(new GenericPrincipal(info.principalName(), info.scopes()));
+        request.setAttribute(CLIENT_ID_ATTRIBUTE, info.clientId());
+        request.setAttribute(SCOPES_ATTRIBUTE, info.scope());
+        if (info.expiresAt() != 0) {
+            request.setAttribute(EXPIRES_AT_ATTRIBUTE, Long.valueOf(info.expiresAt()));
+        }
+    }
+
+
+    /**
+     * Writes a refusal: status, {@code WWW-Authenticate} (RFC 6750 section 3), {@code Retry-After} for a 503,
+     * {@code Cache-Control: no-store} and a small JSON body. The Host's {@code ErrorReportValve} runs after this
+     * valve, so nothing else writes a page.
+     *
+     * @param response the response
+     * @param error    the refusal
+     *
+     * @throws IOException when the body cannot be written
+     */
+    protected void refuse(Response response, BearerTokenError error) throws IOException {
+        response.setStatus(error.getStatus());
+        if (error.hasChallenge()) {
+            response.setHeader("WWW-Authenticate", error.toChallenge(realm));
+        }
+        if (error.getStatus() == 503) {
+            response.setHeader("Retry-After", Integer.toString(retryAfter));
+        }
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json");
+        byte[] body = error.toJson().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+
+    // ------------------------------------------------------------------------------------- Lifecycle Methods
+
+    @Override
+    protected void initInternal() throws LifecycleException {
+        super.initInternal();
+        validateConfiguration();
+    }
+
+
+    @Override
+    protected void startInternal() throws LifecycleException {
+        validateConfiguration();
+
+        ReloadingScopeRules loadedRules = new ReloadingScopeRules(resolveRulesPath(), containerLog, System::nanoTime);
+        try {
+            loadedRules.load();
+        } catch (ScopeRulesException | IOException e) {
+            throw new LifecycleException(sm.getString("scopeValve.rulesInvalid", loadedRules.getPath(),
+                    e.getMessage()), e);
+        }
+
+        TokenIntrospector introspector = createIntrospector();
+        ServiceHealth health = new ServiceHealth(introspector.describe(), sm.getString("scopeValve.serviceDown"),
+                containerLog);
+        ServiceHealth feedHealth = new ServiceHealth(sm.getString("scopeValve.feed", introspector.describe()),
+                sm.getString("scopeValve.feedDown"), containerLog);
+        TokenInfoCache newCache = new TokenInfoCache(cacheSize, cacheTtl, negativeCacheTtl, System::nanoTime,
+                System::currentTimeMillis);
+        RevocationFeedPoller newPoller = new RevocationFeedPoller(introspector, newCache, revocationPollInterval,
+                revocationMaxLag, feedHealth, "ScopeValve[" + getContainer().getName() + "]-revocations",
+                System::nanoTime, containerLog);
+
+        rules = loadedRules;
+        cache = newCache;
+        poller = newPoller;
+        tokenServiceHealth = health;
+        validator = new TokenValidator(introspector, newCache, newPoller, statistics, health, System::nanoTime);
+
+        containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
+                Integer.toString(loadedRules.get().size()), introspector.describe()));
+        super.startInternal();
+    }
+
+
+    @Override
+    protected void stopInternal() throws LifecycleException {
+        super.stopInternal();
+        RevocationFeedPoller p = poller;
+        if (p != null) {
+            p.stop();
+        }
+        TokenInfoCache c = cache;
+        if (c != null) {
+            c.invalidateAll();
+        }
+    }
+
+
+    // --------------------------------------------------------------------------------------- Private Methods
+
+    private void validateConfiguration() throws LifecycleException {
+        if (realm == null || realm.isEmpty() || !BearerTokenError.isValid(realm)) {
+            throw invalid("scopeValve.badRealm", realm);
+        }
+        if (isBlank(rulesPath)) {
+            throw invalid("scopeValve.noRulesPath");
+        }
+        boolean http = !isBlank(introspectionUrl);
+        boolean jndi = !isBlank(dataSourceName);
+        if (http == jndi) {
+            throw invalid("scopeValve.oneSource");
+        }
+        if (http) {
+            checkUrl("introspectionUrl", introspectionUrl);
+            if (!isBlank(revocationFeedUrl)) {
+                checkUrl("revocationFeedUrl", revocationFeedUrl);
+            }
+            if (isBlank(clientId) || isUnresolved(clientId)) {
+                throw invalid("scopeValve.noClientId");
+            }
+            if (isBlank(clientSecret) || isUnresolved(clientSecret)) {
+                throw invalid("scopeValve.noClientSecret");
+            }
+        } else if (isUnresolved(dataSourceName)) {
+            throw invalid("scopeValve.badValue", "dataSourceName", dataSourceName);
+        }
+        checkNotNegative("cacheSize", cacheSize);
+        checkNotNegative("cacheTtl", cacheTtl);
+        checkNotNegative("negativeCacheTtl", negativeCacheTtl);
+        checkNotNegative("retryAfter", retryAfter);
+        checkPositive("revocationPollInterval", revocationPollInterval);
+        checkPositive("connectTimeout", connectTimeout);
+        checkPositive("readTimeout", readTimeout);
+        if (revocationMaxLag <= revocationPollInterval) {
+            throw invalid("scopeValve.maxLag", Integer.toString(revocationMaxLag),
+                    Integer.toString(revocationPollInterval));
+        }
+    }
+
+
+    private Path resolveRulesPath() {
+        File file = new File(rulesPath);
+        if (!file.isAbsolute()) {
+            file = new File(new File(catalinaBase(), "conf"), rulesPath);
+        }
+        return file.toPath();
+    }
+
+
+    private File catalinaBase() {
+        Service service = Container.getService(getContainer());
+        Server server = service == null ? null : service.getServer();
+        File base = server == null ? null : server.getCatalinaBase();
+        return base != null ? base : new File(System.getProperty("catalina.base", "."));
+    }
+
+
+    private TokenIntrospector createIntrospector() throws LifecycleException {
+        if (isBlank(dataSourceName)) {
+            URI introspection = URI.create(introspectionUrl.strip());
+            URI feed = isBlank(revocationFeedUrl) ? HttpTokenIntrospector.defaultRevocationFeedUri(introspection) :
+                    URI.create(revocationFeedUrl.strip());
+            return new HttpTokenIntrospector(introspection, feed, clientId, clientSecret, connectTimeout, readTimeout,
+                    createSslContext());
+        }
+        Service service = Container.getService(getContainer());
+        Context global = service == null || service.getServer() == null ? null :
+                service.getServer().getGlobalNamingContext();
+        if (global == null) {
+            throw invalid("scopeValve.noNaming", dataSourceName);
+        }
+        try {
+            // Only the binding is checked: no connection is opened at start-up
+            if (!(global.lookup(dataSourceName) instanceof DataSource)) {
+                throw invalid("scopeValve.notDataSource", dataSourceName);
+            }
+        } catch (NamingException e) {
+            throw new LifecycleException(sm.getString("scopeValve.noDataSource", dataSourceName), e);
+        }
+        return new DataSourceTokenIntrospector(global, dataSourceName, System::currentTimeMillis);
+    }
+
+
+    private SSLContext createSslContext() throws LifecycleException {
+        if (isBlank(trustStore)) {
+            return null;
+        }
+        File file = new File(trustStore);
+        if (!file.isAbsolute()) {
+            file = new File(catalinaBase(), trustStore);
+        }
+        try {
+            char[] password = trustStorePassword == null ? null : trustStorePassword.toCharArray();
+            KeyStore store = KeyStore.getInstance(file, password);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new LifecycleException(sm.getString("scopeValve.trustStore", file, e.toString()), e);
+        }
+    }
+
+
+    private void checkUrl(String name, String value) throws LifecycleException {
+        try {
+            URI uri = new URI(value.strip());
+            if (!uri.isAbsolute() || uri.getHost() == null ||
+                    !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw invalid("scopeValve.badValue", name, value);
+            }
+        } catch (URISyntaxException e) {
+            throw new LifecycleException(sm.getString("scopeValve.badValue", name, value), e);
+        }
+    }
+
+
+    private void checkNotNegative(String name, int value) throws LifecycleException {
+        if (value < 0) {
+            throw invalid("scopeValve.badValue", name, Integer.toString(value));
+        }
+    }
+
+
+    private void checkPositive(String name, int value) throws LifecycleException {
+        if (value <= 0) {
+            throw invalid("scopeValve.badValue", name, Integer.toString(value));
+        }
+    }
+
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+
+    private static boolean isUnresolved(String value) {
+        // The digester leaves a ${…} placeholder as it is when no property defines it
+        return value.contains("${");
+    }
+
+
+    private static LifecycleException invalid(String key, Object... args) {
+        return new LifecycleException(sm.getString(key, args));
+    }
+}

@@ -1,0 +1,74 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve.introspect;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What the token service says about one access token (RFC 7662 section 2.2, as profiled by protocol.md section 2).
+ *
+ * @param active    whether the token is active
+ * @param username  the resource owner, or {@code null} for a client-credentials token
+ * @param clientId  the application the token was issued to
+ * @param scope     the granted scopes, space-separated (empty when none)
+ * @param scopes    the same scopes as an unmodifiable list
+ * @param expiresAt expiry in epoch seconds, or {@code 0} when the token service gave none
+ */
+public record TokenInfo(boolean active, String username, String clientId, String scope, List<String> scopes,
+        long expiresAt) {
+
+    /** The answer for every inactive token: {@code {"active":false}}. */
+    public static final TokenInfo INACTIVE = new TokenInfo(false, null, null, "", List.of(), 0);
+
+
+    /**
+     * Builds the answer for an active token.
+     *
+     * @param username  the resource owner, or {@code null}
+     * @param clientId  the application
+     * @param scope     space-separated scopes, or {@code null}
+     * @param expiresAt epoch seconds, or {@code 0} when unknown
+     *
+     * @return the active answer
+     */
+    public static TokenInfo active(String username, String clientId, String scope, long expiresAt) {
+        String s = scope == null ? "" : scope.trim();
+        List<String> list = s.isEmpty() ? List.of() :
+                Collections.unmodifiableList(Arrays.asList(s.split(" +")));
+        return new TokenInfo(true, username, clientId, String.join(" ", list), list, expiresAt);
+    }
+
+
+    /**
+     * @return the name the webapp sees as its remote user: the username, or the client id of a
+     *         client-credentials token
+     */
+    public String principalName() {
+        return username != null ? username : clientId;
+    }
+
+
+    /**
+     * @param epochMillis the current time
+     *
+     * @return whether the token's expiry has passed
+     */
+    public boolean isExpiredAt(long epochMillis) {
+        return expiresAt != 0 && expiresAt * 1000L <= epochMillis;
+    }
+}

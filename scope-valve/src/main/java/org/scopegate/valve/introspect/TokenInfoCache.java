@@ -1,0 +1,144 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve.introspect;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+/**
+ * Introspection answers kept in memory, keyed by the token's SHA-256 (never the raw token). Bounded in entries; an
+ * active answer lives at most {@code cacheTtl} and never past the token's own expiry; an inactive answer lives
+ * {@code negativeCacheTtl}. Maintenance runs on the calling thread, so the cache starts no thread of its own.
+ */
+public final class TokenInfoCache {
+
+    private final Cache<TokenDigest, TokenInfo> cache;
+
+
+    /**
+     * @param maximumSize         most entries kept
+     * @param ttlSeconds          longest life of an active answer, in seconds
+     * @param negativeTtlSeconds  life of an inactive answer, in seconds
+     * @param nanoClock           monotonic clock in nanoseconds (e.g. {@code System::nanoTime})
+     * @param epochMillisClock    wall clock in epoch milliseconds, to compare with a token's expiry
+     */
+    public TokenInfoCache(long maximumSize, long ttlSeconds, long negativeTtlSeconds, LongSupplier nanoClock,
+            LongSupplier epochMillisClock) {
+        long ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
+        long negativeNanos = TimeUnit.SECONDS.toNanos(negativeTtlSeconds);
+        Expiry<TokenDigest, TokenInfo> expiry = new Expiry<>() {
+            @Override
+            public long expireAfterCreate(TokenDigest key, TokenInfo info, long currentTime) {
+                if (!info.active()) {
+                    return negativeNanos;
+                }
+                if (info.expiresAt() == 0) {
+                    return ttlNanos;
+                }
+                long untilExpiry = TimeUnit.MILLISECONDS.toNanos(
+                        info.expiresAt() * 1000L - epochMillisClock.getAsLong());
+                return Math.max(0, Math.min(ttlNanos, untilExpiry));
+            }
+
+            @Override
+            public long expireAfterUpdate(TokenDigest key, TokenInfo info, long currentTime,
+                    long currentDuration) {
+                return expireAfterCreate(key, info, currentTime);
+            }
+
+            @Override
+            public long expireAfterRead(TokenDigest key, TokenInfo info, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        };
+        cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(expiry)
+                .executor(Runnable::run)
+                .ticker(nanoClock::getAsLong)
+                .build();
+    }
+
+
+    /**
+     * @param digest the token's digest
+     *
+     * @return the cached answer, or {@code null}
+     */
+    public TokenInfo get(TokenDigest digest) {
+        return cache.getIfPresent(digest);
+    }
+
+
+    /**
+     * @param digest the token's digest
+     * @param info   the answer to keep
+     */
+    public void put(TokenDigest digest, TokenInfo info) {
+        cache.put(digest, info);
+    }
+
+
+    /**
+     * Drops the answer for one token.
+     *
+     * @param digest the token's digest
+     */
+    public void invalidate(TokenDigest digest) {
+        cache.invalidate(digest);
+    }
+
+
+    /**
+     * Drops every answer for tokens of one application.
+     *
+     * @param clientId the application
+     */
+    public void invalidateClient(String clientId) {
+        cache.asMap().values().removeIf(info -> clientId.equals(info.clientId()));
+    }
+
+
+    /**
+     * Drops every answer for tokens of one user.
+     *
+     * @param username the user
+     */
+    public void invalidateUser(String username) {
+        cache.asMap().values().removeIf(info -> username.equals(info.username()));
+    }
+
+
+    /**
+     * Drops everything.
+     */
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+
+    /**
+     * @return the number of entries, after pending maintenance
+     */
+    public long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+}

@@ -1,0 +1,256 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve;
+
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reading the bearer token of a request (RFC 6750 section 2), on plain stand-in requests.
+ */
+public class TestBearerTokenResolver {
+
+    private static final String TOKEN = "mF_9.B5f-4.1JqM~+/abc==";
+
+    private final BearerTokenResolver resolver = new BearerTokenResolver();
+
+
+    /** A request that answers only what the resolver asks. */
+    private static HttpServletRequest request(List<String> authorization, String query, String contentType,
+            Map<String, String[]> parameters) {
+        return (HttpServletRequest) Proxy.newProxyInstance(TestBearerTokenResolver.class.getClassLoader(),
+                new Class<?>[] { HttpServletRequest.class }, (proxy, method, args) -> switch (method.getName()) {
+                    case "getHeaders" -> Collections.enumeration(authorization);
+                    case "getQueryString" -> query;
+                    case "getContentType" -> contentType;
+                    case "getParameterValues" -> parameters.get(args[0]);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+
+    private static HttpServletRequest header(String value) {
+        return request(List.of(value), null, null, Map.of());
+    }
+
+
+    @Test
+    void resolveWhenNoHeaderThenNull() throws Exception {
+        // PREPARE
+        HttpServletRequest request = request(List.of(), null, null, Map.of());
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertNull(token);
+    }
+
+
+    @Test
+    void resolveWhenBearerHeaderThenToken() throws Exception {
+        // PREPARE
+        HttpServletRequest request = header("Bearer " + TOKEN);
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertEquals(TOKEN, token);
+    }
+
+
+    @Test
+    void resolveWhenSchemeInOtherCaseThenToken() throws Exception {
+        // PREPARE
+        HttpServletRequest request = header("bEARER   " + TOKEN);
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertEquals(TOKEN, token);
+    }
+
+
+    @Test
+    void resolveWhenOtherSchemeThenNull() throws Exception {
+        // PREPARE
+        HttpServletRequest request = header("Basic dXNlcjpwYXNz");
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertNull(token);
+    }
+
+
+    @Test
+    void resolveWhenSchemeOnlyPrefixOfBearerThenNull() throws Exception {
+        // PREPARE
+        HttpServletRequest request = header("Bearerx " + TOKEN);
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertNull(token);
+    }
+
+
+    @Test
+    void resolveWhenBearerWithoutTokenThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = header("Bearer ");
+
+        // TEST
+        BearerTokenException e = Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+
+        // VERIFY
+        Assertions.assertEquals(BearerTokenError.INVALID_REQUEST, e.getError().getCode());
+        Assertions.assertEquals(400, e.getError().getStatus());
+    }
+
+
+    @Test
+    void resolveWhenTokenHasIllegalCharacterThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = header("Bearer abc\"def");
+
+        // TEST
+        BearerTokenException e = Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+
+        // VERIFY
+        Assertions.assertEquals(BearerTokenError.INVALID_REQUEST, e.getError().getCode());
+    }
+
+
+    @Test
+    void resolveWhenTokenHasTwoPartsThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = header("Bearer abc def");
+
+        // TEST + VERIFY
+        Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+    }
+
+
+    @Test
+    void resolveWhenPaddingInsideTokenThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = header("Bearer ab=c");
+
+        // TEST + VERIFY
+        Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+    }
+
+
+    @Test
+    void resolveWhenOnlyPaddingThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = header("Bearer ==");
+
+        // TEST + VERIFY
+        Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+    }
+
+
+    @Test
+    void resolveWhenTwoAuthorizationHeadersThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = request(List.of("Bearer " + TOKEN, "Bearer " + TOKEN), null, null, Map.of());
+
+        // TEST
+        BearerTokenException e = Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+
+        // VERIFY
+        Assertions.assertEquals(400, e.getError().getStatus());
+    }
+
+
+    @Test
+    void resolveWhenTokenAlsoInQueryThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = request(List.of("Bearer " + TOKEN), "a=1&access_token=" + TOKEN, null,
+                Map.of());
+
+        // TEST
+        BearerTokenException e = Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+
+        // VERIFY
+        Assertions.assertEquals("The token is sent in more than one place", e.getError().getDescription());
+    }
+
+
+    @Test
+    void resolveWhenQueryHasSimilarNameThenToken() throws Exception {
+        // PREPARE
+        HttpServletRequest request = request(List.of("Bearer " + TOKEN), "my_access_token=1&access_tokens=2", null,
+                Map.of());
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertEquals(TOKEN, token);
+    }
+
+
+    @Test
+    void resolveWhenTokenAlsoInFormBodyThenInvalidRequest() {
+        // PREPARE
+        HttpServletRequest request = request(List.of("Bearer " + TOKEN), null,
+                "application/x-www-form-urlencoded; charset=UTF-8", Map.of("access_token", new String[] { TOKEN }));
+
+        // TEST + VERIFY
+        Assertions.assertThrows(BearerTokenException.class, () -> resolver.resolve(request));
+    }
+
+
+    @Test
+    void resolveWhenBodyNotFormThenBodyNotRead() throws Exception {
+        // PREPARE: getParameterValues would answer, but must not be asked for a JSON body
+        HttpServletRequest request = request(List.of("Bearer " + TOKEN), null, "application/json",
+                Map.of("access_token", new String[] { TOKEN }));
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertEquals(TOKEN, token);
+    }
+
+
+    @Test
+    void resolveWhenTokenOnlyInQueryThenNull() throws Exception {
+        // PREPARE
+        HttpServletRequest request = request(List.of(), "access_token=" + TOKEN, null, Map.of());
+
+        // TEST
+        String token = resolver.resolve(request);
+
+        // VERIFY
+        Assertions.assertNull(token);
+    }
+}

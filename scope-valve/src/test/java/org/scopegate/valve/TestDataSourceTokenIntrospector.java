@@ -1,0 +1,195 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.apache.tomcat.util.descriptor.web.ContextResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scopegate.valve.introspect.TokenDigest;
+
+/**
+ * The valve reading the token store through a global JNDI DataSource (in-memory Derby behind a DBCP2 pool), as
+ * {@code DataSourceRealm} does: tokens, the revocation events of protocol.md section 9, and the feed.
+ */
+public class TestDataSourceTokenIntrospector {
+
+    private static final String RESOURCE = "jdbc/OAuthStore";
+    private static final String TOKEN = "jndiToken-0123456789abcdefghijklmnopqrstuvw";
+    private static final String REVOKED = "revokedToken-0123456789abcdefghijklmnopqrst";
+
+    private static final String CREATE_TOKEN = "CREATE TABLE oauth_token (token_digest CHAR(64) PRIMARY KEY, " +
+            "token_kind CHAR(1) NOT NULL, client_id VARCHAR(64) NOT NULL, username VARCHAR(128), " +
+            "scope VARCHAR(2000), grant_type VARCHAR(32), family_id CHAR(64), issued_at BIGINT, " +
+            "expires_at BIGINT, revoked BOOLEAN, used BOOLEAN)";
+    private static final String CREATE_EVENT = "CREATE TABLE oauth_revocation_event (" +
+            "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_type VARCHAR(16), " +
+            "event_value VARCHAR(128), created_at BIGINT)";
+    private static final String INSERT_TOKEN = "INSERT INTO oauth_token (token_digest, token_kind, client_id, " +
+            "username, scope, grant_type, issued_at, expires_at, revoked, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_EVENT = "INSERT INTO oauth_revocation_event (event_type, event_value, " +
+            "created_at) VALUES (?, ?, ?)";
+
+    private static int databases;
+
+    @TempDir
+    Path base;
+
+    private EmbeddedTomcat tomcat;
+    private ScopeValve valve;
+    private long expiresAt;
+
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path rules = base.resolve("scope-rules.conf");
+        Files.writeString(rules, TestScopeValve.RULES);
+        tomcat = new EmbeddedTomcat(base.resolve("tomcat"));
+        tomcat.tomcat().enableNaming();
+        ContextResource resource = new ContextResource();
+        resource.setName(RESOURCE);
+        resource.setType(DataSource.class.getName());
+        resource.setProperty("factory", "org.apache.commons.dbcp2.BasicDataSourceFactory");
+        resource.setProperty("driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");
+        resource.setProperty("url", "jdbc:derby:memory:scopegate" + (++databases) + ";create=true");
+        resource.setProperty("maxTotal", "4");
+        tomcat.tomcat().getServer().getGlobalNamingResources().addResource(resource);
+        valve = new ScopeValve();
+        valve.setRulesPath(rules.toString());
+        valve.setDataSourceName(RESOURCE);
+        tomcat.addHostValve(valve);
+        tomcat.start();
+        expiresAt = System.currentTimeMillis() + 3_600_000L;
+        try (Connection conn = dataSource().getConnection(); Statement stmt = conn.createStatement()) {
+            stmt.execute(CREATE_TOKEN);
+            stmt.execute(CREATE_EVENT);
+        }
+        insertToken(TOKEN, "alice", "read update", false);
+        insertToken(REVOKED, "bob", "read", true);
+    }
+
+
+    @AfterEach
+    void tearDown() throws Exception {
+        tomcat.close();
+    }
+
+
+    private DataSource dataSource() throws Exception {
+        return (DataSource) tomcat.tomcat().getServer().getGlobalNamingContext().lookup(RESOURCE);
+    }
+
+
+    private void insertToken(String token, String username, String scope, boolean revoked) throws Exception {
+        try (Connection conn = dataSource().getConnection();
+                PreparedStatement stmt = conn.prepareStatement(INSERT_TOKEN)) {
+            stmt.setString(1, TokenDigest.of(token).hex());
+            stmt.setString(2, "A");
+            stmt.setString(3, "orders-app");
+            stmt.setString(4, username);
+            stmt.setString(5, scope);
+            stmt.setString(6, "password");
+            stmt.setLong(7, System.currentTimeMillis());
+            stmt.setLong(8, expiresAt);
+            stmt.setBoolean(9, revoked);
+            stmt.setBoolean(10, false);
+            stmt.executeUpdate();
+        }
+    }
+
+
+    private void revoke(String token) throws Exception {
+        try (Connection conn = dataSource().getConnection()) {
+            conn.setAutoCommit(false);
+            try (PreparedStatement update = conn.prepareStatement(
+                    "UPDATE oauth_token SET revoked = TRUE WHERE token_digest = ?");
+                    PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
+                update.setString(1, TokenDigest.of(token).hex());
+                update.executeUpdate();
+                event.setString(1, "token");
+                event.setString(2, TokenDigest.of(token).hex());
+                event.setLong(3, System.currentTimeMillis());
+                event.executeUpdate();
+            }
+            conn.commit();
+        }
+    }
+
+
+    @Test
+    void invokeWhenTokenInStoreThenAdmittedWithPrincipal() throws Exception {
+        // TEST
+        HttpResponse<String> response = tomcat.get("/app/audit/1", "Authorization", "Bearer " + TOKEN);
+
+        // VERIFY
+        Assertions.assertEquals(200, response.statusCode(), response.body());
+        Assertions.assertTrue(response.body().contains("user=alice"), response.body());
+        Assertions.assertTrue(response.body().contains("role.update=true"), response.body());
+        Assertions.assertTrue(response.body().contains("expiresAt=" + expiresAt / 1000 + " java.lang.Long"),
+                response.body());
+    }
+
+
+    @Test
+    void invokeWhenTokenRevokedOrUnknownThenInvalidToken() throws Exception {
+        // TEST
+        HttpResponse<String> revoked = tomcat.get("/app/orders", "Authorization", "Bearer " + REVOKED);
+        HttpResponse<String> unknown = tomcat.get("/app/orders", "Authorization", "Bearer unknown");
+
+        // VERIFY
+        Assertions.assertEquals(401, revoked.statusCode());
+        Assertions.assertEquals(401, unknown.statusCode());
+    }
+
+
+    @Test
+    void invokeWhenRevocationEventWrittenThenRefusedWithinTwoSeconds() throws Exception {
+        // PREPARE
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Assertions.assertEquals(200, tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode());
+        while (!valve.isCacheTrusted() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Assertions.assertEquals(200, tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode());
+        long hits = valve.getCacheHitCount();
+        Assertions.assertEquals(200, tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode());
+        Assertions.assertEquals(hits + 1, valve.getCacheHitCount());
+
+        // TEST
+        long revokedAt = System.nanoTime();
+        revoke(TOKEN);
+        int status = 200;
+        while (status == 200 && System.nanoTime() - revokedAt < 3_000_000_000L) {
+            status = tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode();
+        }
+
+        // VERIFY
+        Assertions.assertEquals(401, status);
+        Assertions.assertTrue(System.nanoTime() - revokedAt < 2_000_000_000L);
+        Assertions.assertEquals(1, valve.getRevocationCursor());
+    }
+}
