@@ -20,6 +20,9 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.apache.catalina.connector.Request;
+import org.apache.tomcat.util.buf.MessageBytes;
+import org.apache.tomcat.util.http.MimeHeaders;
 import org.apache.tomcat.util.res.StringManager;
 
 /**
@@ -58,13 +61,10 @@ public final class BearerTokenResolver {
      * @throws BearerTokenException when the request carries a malformed token or a token in two places
      */
     public String resolve(HttpServletRequest request) throws BearerTokenException {
-        Enumeration<String> headers = request.getHeaders(AUTHORIZATION);
-        if (headers == null || !headers.hasMoreElements()) {
+        String header = request instanceof Request tomcatRequest ? authorizationHeader(tomcatRequest) :
+                authorizationHeader(request);
+        if (header == null) {
             return null;
-        }
-        String header = headers.nextElement();
-        if (headers.hasMoreElements()) {
-            throw invalid("bearerTokenResolver.twoHeaders");
         }
         String token = parseHeader(header);
         if (token == null) {
@@ -74,6 +74,44 @@ public final class BearerTokenResolver {
             throw invalid("bearerTokenResolver.twoPlaces");
         }
         return token;
+    }
+
+
+    /**
+     * @return the only {@code Authorization} header, or {@code null} when there is none
+     * @throws BearerTokenException when there are two or more
+     */
+    private static String authorizationHeader(HttpServletRequest request) throws BearerTokenException {
+        Enumeration<String> headers = request.getHeaders(AUTHORIZATION);
+        if (headers == null || !headers.hasMoreElements()) {
+            return null;
+        }
+        String header = headers.nextElement();
+        if (headers.hasMoreElements()) {
+            throw invalid("bearerTokenResolver.twoHeaders");
+        }
+        return header;
+    }
+
+
+    /**
+     * The same for Tomcat's own request, in one pass over its headers (the hot path of every protected request).
+     *
+     * @return the only {@code Authorization} header, or {@code null} when there is none
+     * @throws BearerTokenException when there are two or more
+     */
+    private static String authorizationHeader(Request request) throws BearerTokenException {
+        MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
+        MessageBytes found = null;
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            if (headers.getName(i).equalsIgnoreCase(AUTHORIZATION)) {
+                if (found != null) {
+                    throw invalid("bearerTokenResolver.twoHeaders");
+                }
+                found = headers.getValue(i);
+            }
+        }
+        return found == null ? null : found.toString();
     }
 
 

@@ -25,6 +25,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.naming.Context;
 import javax.naming.NamingException;
@@ -133,7 +134,7 @@ public class ScopeValve extends ValveBase {
     private final BearerTokenResolver resolver = new BearerTokenResolver();
     private final IntrospectionStatistics statistics = new IntrospectionStatistics();
 
-    private final AtomicLong admitted = new AtomicLong();
+    private final LongAdder admitted = new LongAdder();
     private final AtomicLong passed = new AtomicLong();
     private final AtomicLong refusedNoToken = new AtomicLong();
     private final AtomicLong refusedInvalidToken = new AtomicLong();
@@ -149,6 +150,8 @@ public class ScopeValve extends ValveBase {
     private final BearerTokenError unmatchedError = BearerTokenError.accessDenied(sm.getString("scopeValve.unmatched"));
     private final BearerTokenError unavailableError =
             BearerTokenError.unavailable(sm.getString("scopeValve.unavailable"));
+    private final BearerTokenError invalidPathError =
+            BearerTokenError.invalidRequest(sm.getString("scopeValve.invalidPath"));
     private final String insufficientScopeDescription = sm.getString("scopeValve.insufficientScope");
 
     private volatile ReloadingScopeRules rules;
@@ -490,7 +493,7 @@ public class ScopeValve extends ValveBase {
      * @return requests admitted with a valid token
      */
     public long getAdmittedCount() {
-        return admitted.get();
+        return admitted.sum();
     }
 
 
@@ -650,6 +653,12 @@ public class ScopeValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
+        if (response.isErrorReportRequired()) {
+            // Tomcat has refused the request already (an invalid URI, for example) and routes it through the
+            // pipeline only to render its error page; StandardHostValve will not hand it to any webapp.
+            getNext().invoke(request, response);
+            return;
+        }
         BearerTokenError refusal;
         try {
             refusal = check(request);
@@ -689,7 +698,12 @@ public class ScopeValve extends ValveBase {
      * @return the refusal, or {@code null} when the request may pass
      */
     protected BearerTokenError check(Request request) {
-        ScopeRule rule = rules.get().match(request.getMethod(), request.getDecodedRequestURI());
+        String path = request.getDecodedRequestURI();
+        if (path == null) {
+            refusedInvalidRequest.incrementAndGet();
+            return invalidPathError;
+        }
+        ScopeRule rule = rules.get().match(request.getMethod(), path);
         if (rule == null) {
             if (allowUnmatched) {
                 passed.incrementAndGet();
@@ -737,7 +751,7 @@ public class ScopeValve extends ValveBase {
             return BearerTokenError.insufficientScope(insufficientScopeDescription, rule.getScope());
         }
         admit(request, info);
-        admitted.incrementAndGet();
+        admitted.increment();
         return null;
     }
 

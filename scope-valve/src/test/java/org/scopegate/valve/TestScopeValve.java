@@ -359,6 +359,22 @@ public class TestScopeValve {
 
 
     @Test
+    void invokeWhenTomcatRejectedTheUriThenItsOwnBadRequestNotAServiceError() throws Exception {
+        // PREPARE: an encoded solidus is rejected by the connector, which still routes the request through the Host
+        // pipeline (with no decoded URI) to render its error page
+        tomcat.start();
+
+        // TEST
+        HttpResponse<String> encodedSlash = tomcat.get("/app/health/..%2faudit/x", "Authorization", bearer(READ_TOKEN));
+
+        // VERIFY
+        Assertions.assertEquals(400, encodedSlash.statusCode());
+        Assertions.assertEquals(0, valve.getRefusedUnavailableCount());
+        Assertions.assertEquals(0, service.introspections());
+    }
+
+
+    @Test
     void invokeWhenUnmatchedThenForbiddenAccessDenied() throws Exception {
         // PREPARE
         tomcat.start();

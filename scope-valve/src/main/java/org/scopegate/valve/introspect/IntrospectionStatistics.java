@@ -16,13 +16,14 @@
 package org.scopegate.valve.introspect;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of the validation path, read over JMX through the valve.
  */
 public final class IntrospectionStatistics {
 
-    private final AtomicLong cacheHits = new AtomicLong();
+    private final LongAdder cacheHits = new LongAdder();
     private final AtomicLong cacheMisses = new AtomicLong();
     private final AtomicLong introspections = new AtomicLong();
     private final AtomicLong introspectionNanos = new AtomicLong();
@@ -30,7 +31,7 @@ public final class IntrospectionStatistics {
 
 
     void hit() {
-        cacheHits.incrementAndGet();
+        cacheHits.increment();
     }
 
 
@@ -50,7 +51,7 @@ public final class IntrospectionStatistics {
      * @return requests answered from the cache
      */
     public long getCacheHits() {
-        return cacheHits.get();
+        return cacheHits.sum();
     }
 
 

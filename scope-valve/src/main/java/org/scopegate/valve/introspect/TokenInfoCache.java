@@ -20,16 +20,23 @@ import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
  * Introspection answers kept in memory, keyed by the token's SHA-256 (never the raw token). Bounded in entries; an
  * active answer lives at most {@code cacheTtl} and never past the token's own expiry; an inactive answer lives
  * {@code negativeCacheTtl}. Maintenance runs on the calling thread, so the cache starts no thread of its own.
+ * <p>
+ * Each entry carries its own deadline, checked on read; the cache itself only expires entries a fixed time after
+ * they were written (the longer of the two TTLs). A read thus writes nothing to the entry (a variable expiry policy
+ * would update it on every read), which keeps the hot path of a cached token cheap when many threads read it.
  */
 public final class TokenInfoCache {
 
-    private final Cache<TokenDigest, TokenInfo> cache;
+    private final Cache<TokenDigest, Entry> cache;
+    private final long ttlNanos;
+    private final long negativeNanos;
+    private final LongSupplier nanoClock;
+    private final LongSupplier epochMillisClock;
 
 
     /**
@@ -41,36 +48,13 @@ public final class TokenInfoCache {
      */
     public TokenInfoCache(long maximumSize, long ttlSeconds, long negativeTtlSeconds, LongSupplier nanoClock,
             LongSupplier epochMillisClock) {
-        long ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
-        long negativeNanos = TimeUnit.SECONDS.toNanos(negativeTtlSeconds);
-        Expiry<TokenDigest, TokenInfo> expiry = new Expiry<>() {
-            @Override
-            public long expireAfterCreate(TokenDigest key, TokenInfo info, long currentTime) {
-                if (!info.active()) {
-                    return negativeNanos;
-                }
-                if (info.expiresAt() == 0) {
-                    return ttlNanos;
-                }
-                long untilExpiry = TimeUnit.MILLISECONDS.toNanos(
-                        info.expiresAt() * 1000L - epochMillisClock.getAsLong());
-                return Math.max(0, Math.min(ttlNanos, untilExpiry));
-            }
-
-            @Override
-            public long expireAfterUpdate(TokenDigest key, TokenInfo info, long currentTime,
-                    long currentDuration) {
-                return expireAfterCreate(key, info, currentTime);
-            }
-
-            @Override
-            public long expireAfterRead(TokenDigest key, TokenInfo info, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        };
+        this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
+        this.negativeNanos = TimeUnit.SECONDS.toNanos(negativeTtlSeconds);
+        this.nanoClock = nanoClock;
+        this.epochMillisClock = epochMillisClock;
         cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
-                .expireAfter(expiry)
+                .expireAfterWrite(Math.max(ttlNanos, negativeNanos), TimeUnit.NANOSECONDS)
                 .executor(Runnable::run)
                 .ticker(nanoClock::getAsLong)
                 .build();
@@ -83,7 +67,15 @@ public final class TokenInfoCache {
      * @return the cached answer, or {@code null}
      */
     public TokenInfo get(TokenDigest digest) {
-        return cache.getIfPresent(digest);
+        Entry entry = cache.getIfPresent(digest);
+        if (entry == null) {
+            return null;
+        }
+        if (nanoClock.getAsLong() - entry.deadline >= 0) {
+            cache.asMap().remove(digest, entry);
+            return null;
+        }
+        return entry.info;
     }
 
 
@@ -92,7 +84,25 @@ public final class TokenInfoCache {
      * @param info   the answer to keep
      */
     public void put(TokenDigest digest, TokenInfo info) {
-        cache.put(digest, info);
+        long life = lifeOf(info);
+        if (life <= 0) {
+            // Already expired: never served, and an older answer for the same token must not be either
+            cache.invalidate(digest);
+            return;
+        }
+        cache.put(digest, new Entry(info, nanoClock.getAsLong() + life));
+    }
+
+
+    private long lifeOf(TokenInfo info) {
+        if (!info.active()) {
+            return negativeNanos;
+        }
+        if (info.expiresAt() == 0) {
+            return ttlNanos;
+        }
+        long untilExpiry = TimeUnit.MILLISECONDS.toNanos(info.expiresAt() * 1000L - epochMillisClock.getAsLong());
+        return Math.max(0, Math.min(ttlNanos, untilExpiry));
     }
 
 
@@ -112,7 +122,7 @@ public final class TokenInfoCache {
      * @param clientId the application
      */
     public void invalidateClient(String clientId) {
-        cache.asMap().values().removeIf(info -> clientId.equals(info.clientId()));
+        cache.asMap().values().removeIf(entry -> clientId.equals(entry.info.clientId()));
     }
 
 
@@ -122,7 +132,7 @@ public final class TokenInfoCache {
      * @param username the user
      */
     public void invalidateUser(String username) {
-        cache.asMap().values().removeIf(info -> username.equals(info.username()));
+        cache.asMap().values().removeIf(entry -> username.equals(entry.info.username()));
     }
 
 
@@ -140,5 +150,21 @@ public final class TokenInfoCache {
     public long size() {
         cache.cleanUp();
         return cache.estimatedSize();
+    }
+
+
+    /**
+     * An answer and the monotonic time after which it must not be served.
+     */
+    private static final class Entry {
+
+        private final TokenInfo info;
+        private final long deadline;
+
+
+        Entry(TokenInfo info, long deadline) {
+            this.info = info;
+            this.deadline = deadline;
+        }
     }
 }
