@@ -26,7 +26,11 @@ import org.scopegate.token.config.TokenServiceConfig;
 import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.crypto.SecretGenerator;
 import org.scopegate.token.grant.GrantHandler;
+import org.scopegate.token.grant.PasswordGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
+import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.stats.UsageStatistics;
+import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.RevocationEventStore;
@@ -57,12 +61,17 @@ import org.scopegate.token.store.UserStore;
  * @param settings setting store
  * @param revoker revocation paths
  * @param adminSecret the admin API credential
+ * @param applications application store
+ * @param statistics usage statistics
+ * @param userAuthenticator user name and password check (password grant and sign-in)
+ * @param passwordGrant the password grant, also used by the self-service pages to issue tokens
  */
 public record TokenService(TokenServiceConfig config, Database database, ObjectMapper objectMapper,
         LongSupplier clock, SecretGenerator secrets, PasswordHasher hasher, ClientAuthenticator clientAuthenticator,
         Map<String, GrantHandler> grantHandlers, ScopeResolver scopeResolver, UserStore users, ClientStore clients,
         ScopeStore scopes, TokenStore tokens, RevocationEventStore events, SettingStore settings,
-        TokenRevoker revoker, AdminSecret adminSecret) {
+        TokenRevoker revoker, AdminSecret adminSecret, ApplicationStore applications, UsageStatistics statistics,
+        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant) {
 
     /** Name of the servlet context attribute holding the service. */
     public static final String ATTRIBUTE = "org.scopegate.token.TokenService";

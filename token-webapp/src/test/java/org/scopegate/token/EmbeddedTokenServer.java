@@ -138,6 +138,38 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * @return the admin secret
+     */
+    public String adminSecret() {
+        try {
+            return Files.readString(Path.of(parameters.get("adminSecretFile"))).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Switches self sign-up on or off through the admin API.
+     *
+     * @param enabled the new state
+     */
+    public void setSignup(boolean enabled) {
+        expect(admin("PUT", "/settings/signup", "{\"enabled\":" + enabled + "}"), 200);
+    }
+
+    /**
+     * Signs a user up through {@code POST /signup}.
+     *
+     * @param username user name
+     * @param password password
+     * @return the answer
+     */
+    public HttpResponse<String> signup(String username, String password) {
+        return postForm("/signup", null, "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8));
+    }
+
+    /**
      * @return the webapp URL, {@code http://127.0.0.1:<port>/token}
      */
     public String url() {

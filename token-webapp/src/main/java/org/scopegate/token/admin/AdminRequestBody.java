@@ -15,6 +15,8 @@
  */
 package org.scopegate.token.admin;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -22,7 +24,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Typed, validated access to the JSON object of an admin request.
@@ -31,6 +37,9 @@ public final class AdminRequestBody {
 
     /** A role name: 1 to 64 visible ASCII characters. */
     public static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E]{1,64}");
+
+    /** Largest body accepted, in bytes. */
+    public static final int MAX_BODY = 64 * 1024;
 
     private final JsonNode node;
 
@@ -43,6 +52,32 @@ public final class AdminRequestBody {
             throw AdminException.badRequest("The body must be a JSON object");
         }
         this.node = node;
+    }
+
+    /**
+     * Reads the JSON object of a request.
+     *
+     * @param request the request
+     * @param mapper the shared JSON mapper
+     * @return the body
+     * @throws AdminException 400 when the body is too large, not JSON or not an object
+     * @throws IOException when the client went away
+     */
+    public static AdminRequestBody read(HttpServletRequest request, ObjectMapper mapper)
+            throws AdminException, IOException {
+        if (request.getContentLengthLong() > MAX_BODY) {
+            throw AdminException.badRequest("The body is too large");
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) {
+                throw AdminException.badRequest("The body is too large");
+            }
+            JsonNode node = bytes.length == 0 ? null : mapper.readTree(bytes);
+            return new AdminRequestBody(node);
+        } catch (JacksonException e) {
+            throw AdminException.badRequest("The body is not valid JSON");
+        }
     }
 
     /**

@@ -16,12 +16,8 @@
 package org.scopegate.token.admin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
-
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -34,17 +30,22 @@ import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.client.ClientCredentials;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.selfservice.CsrfGuard;
+import org.scopegate.token.selfservice.SessionAuthenticator;
+import org.scopegate.token.selfservice.SignedInUser;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
  * The admin API under {@code /admin/*} (protocol.md section 6), protected by its own credential: HTTP Basic with
  * user {@code admin} and the admin secret. JSON in and out; errors as {@code {"error","error_description"}}.
+ * The same operations answer under {@code /api/admin/*} to the administration page: there the credential is the
+ * session of the administrator (signed in with the admin secret), and every change needs the session's CSRF token.
  */
 public final class AdminServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Log log = LogFactory.getLog(AdminServlet.class);
-    private static final int MAX_BODY = 64 * 1024;
+    private static final String SESSION_PATH = "/api/admin";
     private static final String REALM = "Basic realm=\"token-admin\", charset=\"UTF-8\"";
 
     private transient TokenService service;
@@ -52,6 +53,9 @@ public final class AdminServlet extends HttpServlet {
     private transient UserAdministration users;
     private transient ClientAdministration clients;
     private transient ScopeAdministration scopes;
+    private transient ApplicationAdministration applications;
+    private transient SignupAdministration signup;
+    private transient SessionAuthenticator sessions;
 
     @Override
     public void init() throws ServletException {
@@ -63,12 +67,27 @@ public final class AdminServlet extends HttpServlet {
         users = new UserAdministration(service);
         clients = new ClientAdministration(service);
         scopes = new ScopeAdministration(service);
+        applications = new ApplicationAdministration(service);
+        signup = new SignupAdministration(service);
+        sessions = new SessionAuthenticator(service.secrets());
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
-        if (!authenticated(request)) {
+        if (SESSION_PATH.equals(request.getServletPath())) {
+            SignedInUser user = sessions.current(request);
+            if (user == null || !user.admin()) {
+                responses.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                        "Sign in as the administrator");
+                return;
+            }
+            if (!CsrfGuard.permits(request, user)) {
+                responses.writeError(response, HttpServletResponse.SC_FORBIDDEN, "invalid_csrf_token",
+                        "The request lacks the CSRF token of the session");
+                return;
+            }
+        } else if (!authenticated(request)) {
             log.info(Messages.get("adminServlet.authFailed", request.getRemoteAddr()));
             response.setHeader("WWW-Authenticate", REALM);
             responses.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
@@ -115,6 +134,31 @@ public final class AdminServlet extends HttpServlet {
                 break;
             case "scopes":
                 routeScopes(request, response, method, item, action);
+                break;
+            case "applications":
+                routeApplications(request, response, method, item, action);
+                break;
+            case "stats":
+                if (item == null || action != null) {
+                    throw AdminException.notFound("No such resource");
+                }
+                if (!"GET".equals(method)) {
+                    notAllowed(response, "GET");
+                    return;
+                }
+                ok(response, applications.statisticsOfClient(item));
+                break;
+            case "settings":
+                if (!"signup".equals(item) || action != null) {
+                    throw AdminException.notFound("No such resource");
+                }
+                if ("GET".equals(method)) {
+                    ok(response, signup.get());
+                } else if ("PUT".equals(method)) {
+                    ok(response, signup.put(body(request)));
+                } else {
+                    notAllowed(response, "GET, PUT");
+                }
                 break;
             default:
                 throw AdminException.notFound("No such resource");
@@ -186,6 +230,38 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
+    private void routeApplications(HttpServletRequest request, HttpServletResponse response, String method,
+            String item, String action) throws AdminException, SQLException, IOException {
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, applications.list(null));
+            } else if ("POST".equals(method)) {
+                created(response, applications.create(null, body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if (action == null) {
+            if ("GET".equals(method)) {
+                ok(response, applications.get(null, item));
+            } else if ("PATCH".equals(method)) {
+                ok(response, applications.patch(null, item, body(request)));
+            } else if ("DELETE".equals(method)) {
+                applications.delete(null, item);
+                noContent(response);
+            } else {
+                notAllowed(response, "GET, PATCH, DELETE");
+            }
+        } else if ("stats".equals(action)) {
+            if ("GET".equals(method)) {
+                ok(response, applications.statistics(null, item));
+            } else {
+                notAllowed(response, "GET");
+            }
+        } else {
+            throw AdminException.notFound("No such resource");
+        }
+    }
+
     private void routeScopes(HttpServletRequest request, HttpServletResponse response, String method, String item,
             String action) throws AdminException, SQLException, IOException {
         if (action != null) {
@@ -224,19 +300,7 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private AdminRequestBody body(HttpServletRequest request) throws AdminException, IOException {
-        if (request.getContentLengthLong() > MAX_BODY) {
-            throw AdminException.badRequest("The body is too large");
-        }
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw AdminException.badRequest("The body is too large");
-            }
-            JsonNode node = bytes.length == 0 ? null : service.objectMapper().readTree(bytes);
-            return new AdminRequestBody(node);
-        } catch (JacksonException e) {
-            throw AdminException.badRequest("The body is not valid JSON");
-        }
+        return AdminRequestBody.read(request, service.objectMapper());
     }
 
     private void ok(HttpServletResponse response, Object body) throws IOException {

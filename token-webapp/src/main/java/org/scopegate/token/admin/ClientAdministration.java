@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.grant.GrantTypes;
+import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;
 
 /**
@@ -95,14 +96,17 @@ public final class ClientAdministration {
         }
         String id = clientId != null ? clientId : service.secrets().newClientId();
         String clientSecret = secret != null ? secret : service.secrets().newSecret();
-        ClientRecord client = new ClientRecord(id, Digests.sha256Hex(clientSecret), name, owner, grants,
-                introspect != null && introspect.booleanValue(), true, service.clock().getAsLong());
-        service.database().call(c -> {
+        Set<String> allowed = grants;
+        long now = service.clock().getAsLong();
+        ClientRecord client = service.database().call(c -> {
             if (service.clients().find(c, id) != null) {
                 throw AdminException.conflict("An application with this client_id exists");
             }
-            service.clients().insert(c, client);
-            return null;
+            ApplicationRecord application = service.applications().insert(c, name, owner, allowed, now);
+            ClientRecord keySet = ApplicationAdministration.newKeySet(application, ClientRecord.PRODUCTION, id,
+                    Digests.sha256Hex(clientSecret), introspect != null && introspect.booleanValue(), now);
+            service.clients().insert(c, keySet);
+            return keySet;
         });
         Map<String, Object> view = view(client);
         view.put("client_secret", clientSecret);
@@ -128,11 +132,10 @@ public final class ClientAdministration {
             if (client == null) {
                 throw AdminException.notFound("No such application");
             }
-            ClientRecord updated = new ClientRecord(client.clientId(), client.secretDigest(),
-                    name != null ? name : client.name(), client.owner(),
+            ClientRecord updated = client.with(name != null ? name : client.name(),
                     grants != null ? grants : client.grantTypes(),
                     introspect != null ? introspect.booleanValue() : client.canIntrospect(),
-                    enabled != null ? enabled.booleanValue() : client.enabled(), client.createdAt());
+                    enabled != null ? enabled.booleanValue() : client.enabled());
             service.clients().update(c, updated);
             if (client.enabled() && !updated.enabled()) {
                 service.revoker().revokeClient(c, clientId, now);
@@ -169,7 +172,7 @@ public final class ClientAdministration {
     }
 
     /**
-     * Deletes an application and revokes its tokens.
+     * Deletes a key set and revokes its tokens; the application goes too when this was its last key set.
      *
      * @param clientId consumer key
      * @throws SQLException on a database failure
@@ -179,11 +182,17 @@ public final class ClientAdministration {
         long now = service.clock().getAsLong();
         service.database().call(c -> {
             service.revoker().lockEvents(c);
-            if (service.clients().find(c, clientId) == null) {
+            ClientRecord client = service.clients().find(c, clientId);
+            if (client == null) {
                 throw AdminException.notFound("No such application");
             }
             service.clients().delete(c, clientId);
             service.revoker().revokeClient(c, clientId, now);
+            if (service.clients().listOfApplication(c, client.applicationId()).isEmpty()) {
+                // Its last key set: the application goes with it.
+                service.statistics().deleteApplication(c, client.applicationId());
+                service.applications().delete(c, client.applicationId());
+            }
             return null;
         });
     }
@@ -196,7 +205,12 @@ public final class ClientAdministration {
         return client;
     }
 
-    private static Set<String> grantTypes(AdminRequestBody body) throws AdminException {
+    /**
+     * @param body a request body
+     * @return its {@code grant_types}, or {@code null} when absent
+     * @throws AdminException when invalid or empty
+     */
+    static Set<String> grantTypes(AdminRequestBody body) throws AdminException {
         Set<String> grants = body.strings("grant_types", GRANT_TYPE);
         if (grants != null && grants.isEmpty()) {
             throw AdminException.badRequest("grant_types must name at least one grant type");
@@ -212,6 +226,8 @@ public final class ClientAdministration {
         view.put("grant_types", new ArrayList<>(client.grantTypes()));
         view.put("introspect", Boolean.valueOf(client.canIntrospect()));
         view.put("enabled", Boolean.valueOf(client.enabled()));
+        view.put("application_id", Long.valueOf(client.applicationId()));
+        view.put("key_type", client.keyType());
         return view;
     }
 }

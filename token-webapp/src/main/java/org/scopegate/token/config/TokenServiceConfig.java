@@ -17,6 +17,9 @@ package org.scopegate.token.config;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -37,10 +40,13 @@ import org.scopegate.token.crypto.PasswordHashParameters;
  * @param adminSecretFile file holding the admin API secret
  * @param purgeInterval seconds between purges
  * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
+ * @param signupDefaultRoles roles given to a user who signs up
+ * @param passwordMinLength shortest password a user may choose at sign-up
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
         long refreshTokenLifetime, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
-        long lockoutDuration, Path adminSecretFile, long purgeInterval, String issuer) {
+        long lockoutDuration, Path adminSecretFile, long purgeInterval, String issuer, Set<String> signupDefaultRoles,
+        int passwordMinLength) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -72,7 +78,12 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String PURGE_INTERVAL = "purgeInterval";
     /** Context parameter name. */
     public static final String ISSUER = "issuer";
+    /** Context parameter name. */
+    public static final String SIGNUP_DEFAULT_ROLES = "signupDefaultRoles";
+    /** Context parameter name. */
+    public static final String PASSWORD_MIN_LENGTH = "passwordMinLength";
 
+    private static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,64}");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
     private static final long TEN_YEARS = 10L * 366 * 24 * 3600;
 
@@ -114,8 +125,20 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
         if (issuer != null && !issuer.matches("https?://[^\\s?#]+")) {
             throw new IllegalArgumentException(ISSUER + " must be an http or https URL without query or fragment");
         }
+        Set<String> signupRoles = new LinkedHashSet<>();
+        for (String role : text(parameters, SIGNUP_DEFAULT_ROLES, "subscriber").split("[,\\s]+")) {
+            if (role.isEmpty()) {
+                continue;
+            }
+            if (!ROLE.matcher(role).matches()) {
+                throw new IllegalArgumentException(SIGNUP_DEFAULT_ROLES + " holds an invalid role name");
+            }
+            signupRoles.add(role);
+        }
+        int passwordMinLength = (int) number(parameters, PASSWORD_MIN_LENGTH, 10, 1, 1024);
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, defaultScope, hash,
-                threshold, duration, adminSecretFile, purge, issuer);
+                threshold, duration, adminSecretFile, purge, issuer, Collections.unmodifiableSet(signupRoles),
+                passwordMinLength);
     }
 
     private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {

@@ -63,7 +63,7 @@ public final class ClientCredentialsGrantHandler implements GrantHandler {
         ClientCredentialsGrant grant = ClientCredentialsGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
         String scope = scopeResolver.resolve(requested, Collections.emptySet(), scopes.loadAll(connection));
-        TokenResponse response = issuer.issue(connection, client.clientId(), null, scope,
+        TokenResponse response = issuer.issue(connection, client, null, scope,
                 GrantTypes.CLIENT_CREDENTIALS, false, null, clock.getAsLong());
         connection.commit();
         return response;

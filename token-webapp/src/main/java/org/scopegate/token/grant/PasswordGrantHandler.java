@@ -17,59 +17,47 @@ package org.scopegate.token.grant;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
-import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
-import org.scopegate.token.Messages;
-import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.UserRecord;
-import org.scopegate.token.store.UserStore;
 
 /**
- * The password grant (RFC 6749 section 4.3). An unknown, disabled or locked user costs one dummy hash and gets the
- * same {@code invalid_grant} as a wrong password; a locked account is checked before its password is hashed.
- * Failed logins are counted atomically and lock the account per {@link LockoutPolicy}. The hash runs outside any
- * transaction, and a hash with outdated parameters is replaced at the first good login.
+ * The password grant (RFC 6749 section 4.3). The user is checked by {@link UserAuthenticator} (same answer and cost
+ * for unknown user, wrong password, disabled or locked account; lockout). Every successful grant records the user
+ * among the Registered Users for Application in the same transaction as the tokens.
  */
 public final class PasswordGrantHandler implements GrantHandler {
 
-    private static final Log log = LogFactory.getLog(PasswordGrantHandler.class);
-    private static final String BAD_CREDENTIALS = "Invalid resource owner credentials";
-
-    private final UserStore users;
+    private final UserAuthenticator authenticator;
     private final ScopeStore scopes;
     private final ScopeResolver scopeResolver;
-    private final PasswordHasher hasher;
-    private final LockoutPolicy lockout;
     private final TokenIssuer issuer;
+    private final UsageStatistics statistics;
     private final LongSupplier clock;
 
     /**
-     * @param users user store
+     * @param authenticator user name and password check
      * @param scopes scope store
      * @param scopeResolver scope decision
-     * @param hasher password hasher
-     * @param lockout lockout policy
      * @param issuer token issuer
+     * @param statistics usage statistics
      * @param clock epoch milliseconds
      */
-    public PasswordGrantHandler(UserStore users, ScopeStore scopes, ScopeResolver scopeResolver,
-            PasswordHasher hasher, LockoutPolicy lockout, TokenIssuer issuer, LongSupplier clock) {
-        this.users = users;
+    public PasswordGrantHandler(UserAuthenticator authenticator, ScopeStore scopes, ScopeResolver scopeResolver,
+            TokenIssuer issuer, UsageStatistics statistics, LongSupplier clock) {
+        this.authenticator = authenticator;
         this.scopes = scopes;
         this.scopeResolver = scopeResolver;
-        this.hasher = hasher;
-        this.lockout = lockout;
         this.issuer = issuer;
+        this.statistics = statistics;
         this.clock = clock;
     }
 
@@ -83,46 +71,33 @@ public final class PasswordGrantHandler implements GrantHandler {
             throws SQLException, OAuthException {
         PasswordGrant grant = PasswordGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
-        UserRecord user = users.find(connection, grant.username());
-        Map<String, ScopeRecord> known = scopes.loadAll(connection);
-        // End the read transaction so that no lock is held while hashing.
-        connection.commit();
-        long now = clock.getAsLong();
-        if (user == null || !user.enabled() || lockout.isLocked(user.lockedUntil(), now)) {
-            hasher.verifyDummy(grant.password());
-            if (log.isDebugEnabled()) {
-                log.debug("Password grant refused for [" + grant.username() + "]: "
-                        + (user == null ? "unknown" : !user.enabled() ? "disabled" : "locked"));
-            }
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
-        }
-        if (!hasher.verify(grant.password(), user.passwordHash())) {
-            recordFailure(connection, user.username(), clock.getAsLong());
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
-        }
-        if (hasher.needsRehash(user.passwordHash())) {
-            users.setPasswordHash(connection, user.username(), hasher.hash(grant.password()));
-        }
-        if (user.failedLogins() != 0 || user.lockCount() != 0 || user.lockedUntil() != 0) {
-            users.resetFailures(connection, user.username());
-        }
-        String scope = scopeResolver.resolve(requested, user.roles(), known);
+        UserRecord user = authenticator.authenticate(connection, grant.username(), grant.password());
         boolean withRefresh = client.grantTypes().contains(GrantTypes.REFRESH_TOKEN);
-        TokenResponse response = issuer.issue(connection, client.clientId(), user.username(), scope,
-                GrantTypes.PASSWORD, withRefresh, null, clock.getAsLong());
-        connection.commit();
-        return response;
+        return issueToUser(connection, client, user, requested, withRefresh);
     }
 
-    private void recordFailure(Connection connection, String username, long now) throws SQLException {
-        int[] counts = users.incrementFailures(connection, username);
-        if (lockout.shouldLock(counts[0])) {
-            int lockNumber = counts[1] + 1;
-            long until = lockout.lockedUntil(lockNumber, now);
-            users.lock(connection, username, lockNumber, until);
-            log.info(Messages.get("passwordGrantHandler.locked", username, Instant.ofEpochMilli(until).toString(),
-                    String.valueOf(counts[0])));
-        }
+    /**
+     * Issues tokens to an authenticated user as the password grant does: the requested scopes the user's roles
+     * allow (else the default scope), counted as a password-grant token of the application, committed before
+     * returning. The self-service pages call this for a user who proved the password at sign-in.
+     *
+     * @param connection a connection
+     * @param client the key set, allowed the password grant
+     * @param user the authenticated user
+     * @param requested the requested scopes
+     * @param withRefresh whether to issue a refresh token too
+     * @return the tokens
+     * @throws SQLException on a database failure
+     */
+    public TokenResponse issueToUser(Connection connection, ClientRecord client, UserRecord user,
+            Set<String> requested, boolean withRefresh) throws SQLException {
+        Map<String, ScopeRecord> known = scopes.loadAll(connection);
+        String scope = scopeResolver.resolve(requested, user.roles(), known);
+        long now = clock.getAsLong();
+        TokenResponse response = issuer.issue(connection, client, user.username(), scope, GrantTypes.PASSWORD,
+                withRefresh, null, now);
+        statistics.recordPasswordUser(connection, client.applicationId(), user.username(), now);
         connection.commit();
+        return response;
     }
 }

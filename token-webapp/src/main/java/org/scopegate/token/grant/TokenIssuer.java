@@ -22,29 +22,35 @@ import java.util.List;
 
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.crypto.SecretGenerator;
+import org.scopegate.token.stats.UsageStatistics;
+import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.store.TokenRecord;
 import org.scopegate.token.store.TokenStore;
 
 /**
- * Creates new tokens and writes one row per token (one batch); never reuses a live token.
+ * Creates new tokens and writes one row per token (one batch); never reuses a live token. Counts every issued
+ * access token in the application's daily statistics, in the same transaction.
  */
 public final class TokenIssuer {
 
     private final TokenStore tokens;
     private final SecretGenerator secrets;
+    private final UsageStatistics statistics;
     private final long accessLifetimeSeconds;
     private final long refreshLifetimeSeconds;
 
     /**
      * @param tokens token store
      * @param secrets random source
+     * @param statistics usage statistics
      * @param accessLifetimeSeconds access token lifetime
      * @param refreshLifetimeSeconds refresh token lifetime
      */
-    public TokenIssuer(TokenStore tokens, SecretGenerator secrets, long accessLifetimeSeconds,
-            long refreshLifetimeSeconds) {
+    public TokenIssuer(TokenStore tokens, SecretGenerator secrets, UsageStatistics statistics,
+            long accessLifetimeSeconds, long refreshLifetimeSeconds) {
         this.tokens = tokens;
         this.secrets = secrets;
+        this.statistics = statistics;
         this.accessLifetimeSeconds = accessLifetimeSeconds;
         this.refreshLifetimeSeconds = refreshLifetimeSeconds;
     }
@@ -53,7 +59,7 @@ public final class TokenIssuer {
      * Issues an access token and, if asked, a refresh token (without committing).
      *
      * @param connection a connection in a transaction
-     * @param clientId the application
+     * @param client the key set of the application
      * @param username the resource owner, {@code null} for client credentials
      * @param scope the granted scope
      * @param grantType the grant that issues the tokens
@@ -63,8 +69,9 @@ public final class TokenIssuer {
      * @return the tokens
      * @throws SQLException on a database failure
      */
-    public TokenResponse issue(Connection connection, String clientId, String username, String scope,
+    public TokenResponse issue(Connection connection, ClientRecord client, String username, String scope,
             String grantType, boolean withRefresh, String familyId, long now) throws SQLException {
+        String clientId = client.clientId();
         String access = secrets.newSecret();
         String refresh = withRefresh ? secrets.newSecret() : null;
         String refreshDigest = withRefresh ? Digests.sha256Hex(refresh) : null;
@@ -77,6 +84,7 @@ public final class TokenIssuer {
                     family, now, now + refreshLifetimeSeconds * 1000L, false, false));
         }
         tokens.insert(connection, rows);
+        statistics.recordIssued(connection, client.applicationId(), grantType, now);
         return new TokenResponse(access, refresh, scope, accessLifetimeSeconds);
     }
 }

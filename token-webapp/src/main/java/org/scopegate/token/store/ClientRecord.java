@@ -18,7 +18,8 @@ package org.scopegate.token.store;
 import java.util.Set;
 
 /**
- * A row of {@code oauth_client}: an application with its consumer key and the digest of its consumer secret.
+ * A row of {@code oauth_client}: one key set of an application (its consumer key and the digest of its consumer
+ * secret).
  *
  * @param clientId consumer key
  * @param secretDigest lowercase hex SHA-256 of the consumer secret
@@ -28,7 +29,27 @@ import java.util.Set;
  * @param canIntrospect whether it may call introspection and the revocation feed
  * @param enabled whether it may authenticate
  * @param createdAt epoch milliseconds
+ * @param applicationId the application this key set belongs to
+ * @param keyType {@link #PRODUCTION} or {@link #SANDBOX}
  */
 public record ClientRecord(String clientId, String secretDigest, String name, String owner, Set<String> grantTypes,
-        boolean canIntrospect, boolean enabled, long createdAt) {
+        boolean canIntrospect, boolean enabled, long createdAt, long applicationId, String keyType) {
+
+    /** The production key set of an application. */
+    public static final String PRODUCTION = "PRODUCTION";
+
+    /** The sandbox key set of an application. */
+    public static final String SANDBOX = "SANDBOX";
+
+    /**
+     * @param name old or new values
+     * @param grants grant types
+     * @param introspect introspection flag
+     * @param isEnabled enabled flag
+     * @return a copy with these values
+     */
+    public ClientRecord with(String name, Set<String> grants, boolean introspect, boolean isEnabled) {
+        return new ClientRecord(clientId, secretDigest, name, owner, grants, introspect, isEnabled, createdAt,
+                applicationId, keyType);
+    }
 }

@@ -32,11 +32,16 @@ import java.util.Set;
  */
 public final class ClientStore {
 
-    private static final String COLUMNS =
-            "client_id, secret_digest, name, owner, grant_types, can_introspect, enabled, created_at";
+    private static final String COLUMNS = "client_id, secret_digest, name, owner, grant_types, can_introspect, "
+            + "enabled, created_at, application_id, key_type";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_client WHERE client_id = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_client ORDER BY client_id";
-    private static final String INSERT = "INSERT INTO oauth_client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SELECT_OF_APPLICATION = "SELECT " + COLUMNS + " FROM oauth_client "
+            + "WHERE application_id = ? ORDER BY key_type";
+    private static final String INSERT = "INSERT INTO oauth_client (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_APPLICATION = "UPDATE oauth_client SET name = ?, grant_types = ? "
+            + "WHERE application_id = ?";
     private static final String UPDATE = "UPDATE oauth_client SET name = ?, grant_types = ?, can_introspect = ?, "
             + "enabled = ? WHERE client_id = ?";
     private static final String UPDATE_SECRET = "UPDATE oauth_client SET secret_digest = ? WHERE client_id = ?";
@@ -74,6 +79,44 @@ public final class ClientStore {
 
     /**
      * @param connection a connection
+     * @param applicationId an application
+     * @return its key sets, by key type
+     * @throws SQLException on a database failure
+     */
+    public List<ClientRecord> listOfApplication(Connection connection, long applicationId) throws SQLException {
+        List<ClientRecord> result = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_OF_APPLICATION)) {
+            ps.setLong(1, applicationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(read(rs));
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Gives every key set of an application the application's name and grant types.
+     *
+     * @param connection a connection
+     * @param applicationId an application
+     * @param name its name
+     * @param grantTypes its grant types
+     * @throws SQLException on a database failure
+     */
+    public void updateApplication(Connection connection, long applicationId, String name, Set<String> grantTypes)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE_APPLICATION)) {
+            ps.setString(1, name);
+            ps.setString(2, String.join(" ", grantTypes));
+            ps.setLong(3, applicationId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * @param connection a connection
      * @param client the new application
      * @throws SQLException on a database failure, including a duplicate consumer key
      */
@@ -91,6 +134,8 @@ public final class ClientStore {
             ps.setBoolean(6, client.canIntrospect());
             ps.setBoolean(7, client.enabled());
             ps.setLong(8, client.createdAt());
+            ps.setLong(9, client.applicationId());
+            ps.setString(10, client.keyType());
             ps.executeUpdate();
         }
     }
@@ -144,6 +189,6 @@ public final class ClientStore {
         Set<String> grants = grantTypes.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(grantTypes.split(" +"))));
         return new ClientRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), grants,
-                rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8));
+                rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getString(10));
     }
 }

@@ -28,6 +28,9 @@ public final class SettingStore {
     /** Id of the newest revocation event purged; a feed cursor below it has missed events. */
     public static final String REVOCATION_PURGED_THROUGH = "revocation.purgedThrough";
 
+    /** Whether self sign-up is switched on ({@code true} or {@code false}; absent means off). */
+    public static final String SIGNUP_ENABLED = "signup.enabled";
+
     private static final String SELECT = "SELECT setting_value FROM oauth_setting WHERE name = ?";
     private static final String UPDATE = "UPDATE oauth_setting SET setting_value = ? WHERE name = ?";
     private static final String INSERT = "INSERT INTO oauth_setting (name, setting_value) VALUES (?, ?)";
@@ -51,6 +54,25 @@ public final class SettingStore {
                 } catch (NumberFormatException e) {
                     return defaultValue;
                 }
+            }
+        }
+    }
+
+    /**
+     * @param connection a connection
+     * @param name setting name
+     * @param defaultValue value when absent
+     * @return the value as a boolean: {@code true} only for the text {@code true}
+     * @throws SQLException on a database failure
+     */
+    public boolean getBoolean(Connection connection, String name, boolean defaultValue) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    return defaultValue;
+                }
+                return "true".equals(rs.getString(1).trim());
             }
         }
     }

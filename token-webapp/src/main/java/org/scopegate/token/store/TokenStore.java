@@ -45,6 +45,9 @@ public final class TokenStore {
             "UPDATE oauth_token SET revoked = TRUE WHERE client_id = ? AND revoked = FALSE";
     private static final String REVOKE_USER =
             "UPDATE oauth_token SET revoked = TRUE WHERE username = ? AND revoked = FALSE";
+    private static final String LIVE_ACCESS_OF_USER = "SELECT " + COLUMNS + " FROM oauth_token "
+            + "WHERE client_id = ? AND username = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
+            + "ORDER BY issued_at DESC";
     private static final String PURGE = "DELETE FROM oauth_token WHERE expires_at < ?";
 
     /**
@@ -85,11 +88,35 @@ public final class TokenStore {
                 if (!rs.next()) {
                     return null;
                 }
-                return new TokenRecord(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9),
-                        rs.getBoolean(10), rs.getBoolean(11));
+                return read(rs);
             }
         }
+    }
+
+    /**
+     * @param connection a connection
+     * @param clientId consumer key
+     * @param username stored user name
+     * @param now epoch milliseconds
+     * @param limit most tokens returned
+     * @return the user's access tokens of that key set that are neither revoked nor expired, newest first
+     * @throws SQLException on a database failure
+     */
+    public List<TokenRecord> liveAccessTokensOfUser(Connection connection, String clientId, String username,
+            long now, int limit) throws SQLException {
+        List<TokenRecord> result = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(LIVE_ACCESS_OF_USER)) {
+            ps.setMaxRows(limit);
+            ps.setString(1, clientId);
+            ps.setString(2, username);
+            ps.setLong(3, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(read(rs));
+                }
+            }
+        }
+        return result;
     }
 
     /**
@@ -177,6 +204,12 @@ public final class TokenStore {
             ps.setLong(1, now);
             return ps.executeUpdate();
         }
+    }
+
+    private static TokenRecord read(ResultSet rs) throws SQLException {
+        return new TokenRecord(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getBoolean(10),
+                rs.getBoolean(11));
     }
 
     private static int update(Connection connection, String sql, String key) throws SQLException {

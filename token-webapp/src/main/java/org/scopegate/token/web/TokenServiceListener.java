@@ -51,6 +51,9 @@ import org.scopegate.token.grant.PasswordGrantHandler;
 import org.scopegate.token.grant.RefreshTokenGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.TokenIssuer;
+import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.stats.UsageStatistics;
+import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
@@ -134,12 +137,17 @@ public final class TokenServiceListener implements ServletContextListener {
         SettingStore settings = new SettingStore();
         TokenRevoker revoker = new TokenRevoker(tokens, events);
         ScopeResolver scopeResolver = new ScopeResolver(config.defaultScope());
-        TokenIssuer issuer = new TokenIssuer(tokens, secrets, config.accessTokenLifetime(),
+        ApplicationStore applications = new ApplicationStore();
+        UsageStatistics statistics = new UsageStatistics();
+        TokenIssuer issuer = new TokenIssuer(tokens, secrets, statistics, config.accessTokenLifetime(),
                 config.refreshTokenLifetime());
         LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration());
+        UserAuthenticator userAuthenticator = new UserAuthenticator(users, hasher, lockout, clock);
+        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, scopes, scopeResolver, issuer,
+                statistics, clock);
         Map<String, GrantHandler> handlers = new HashMap<>();
         for (GrantHandler handler : new GrantHandler[] {
-                new PasswordGrantHandler(users, scopes, scopeResolver, hasher, lockout, issuer, clock),
+                passwordGrant,
                 new RefreshTokenGrantHandler(tokens, revoker, issuer, clock),
                 new ClientCredentialsGrantHandler(scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
@@ -153,7 +161,7 @@ public final class TokenServiceListener implements ServletContextListener {
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
-                events, settings, revoker, adminSecret);
+                events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant);
     }
 
     private void shutdown(ClassLoader classLoader) {

@@ -16,7 +16,9 @@
 package org.scopegate.token.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,29 @@ public class TestTokenServiceConfig {
         Assertions.assertEquals(300, config.lockoutDuration());
         Assertions.assertEquals(BASE.resolve("conf/token-admin.secret"), config.adminSecretFile());
         Assertions.assertEquals(300, config.purgeInterval());
+        Assertions.assertEquals(Set.of("subscriber"), config.signupDefaultRoles());
+        Assertions.assertEquals(10, config.passwordMinLength());
+    }
+
+    @Test
+    public void readWhenSignupSettingsGivenThenParsed() {
+        // TEST
+        TokenServiceConfig config = TokenServiceConfig.read(Map.of("signupDefaultRoles", " reader, developer ",
+                "passwordMinLength", "14")::get, BASE);
+
+        // VERIFY
+        Assertions.assertEquals(List.of("reader", "developer"), List.copyOf(config.signupDefaultRoles()));
+        Assertions.assertEquals(14, config.passwordMinLength());
+    }
+
+    @Test
+    public void readWhenSignupRoleInvalidThenErrorNamesParameter() {
+        // TEST
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("signupDefaultRoles", "r\u00f4le")::get, BASE));
+
+        // VERIFY
+        Assertions.assertTrue(e.getMessage().contains("signupDefaultRoles"));
     }
 
     @Test
