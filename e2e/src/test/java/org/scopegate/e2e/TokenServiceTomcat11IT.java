@@ -187,7 +187,8 @@ class TokenServiceTomcat11IT {
     void revokeAsTheReadmeShows() throws Exception {
         String access = grants.password("read").path("access_token").asText();
         Http.Response foreign = http.postForm(server.get("REVOKE_URL"), grants.basic2(), "token=" + Http.form(access));
-        assertEquals(200, foreign.status(), foreign::toString);
+        assertEquals(400, foreign.status(), foreign::toString);
+        assertEquals("unauthorized_client", foreign.json().path("error").asText(), foreign::toString);
         assertTrue(grants.introspect(access).path("active").asBoolean(), "another application revoked the token");
 
         Http.Response r = grants.revoke(access);

@@ -92,7 +92,7 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
             // Another request exchanged it between our read and this update: that is a reuse too.
             revokeFamilyAfterReuse(connection, token, client);
         }
-        TokenResponse response = issuer.issue(connection, client, token.username(), scope,
+        TokenResponse response = issuer.issue(connection, client, token.username(), scope, token.scope(),
                 GrantTypes.REFRESH_TOKEN, true, token.familyId(), now);
         connection.commit();
         return response;

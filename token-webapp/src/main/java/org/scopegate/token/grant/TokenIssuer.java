@@ -71,6 +71,30 @@ public final class TokenIssuer {
      */
     public TokenResponse issue(Connection connection, ClientRecord client, String username, String scope,
             String grantType, boolean withRefresh, String familyId, long now) throws SQLException {
+        return issue(connection, client, username, scope, scope, grantType, withRefresh, familyId, now);
+    }
+
+
+    /**
+     * Issues an access token and, optionally, a refresh token whose scope differs from the access token's: a
+     * refresh that narrows the scope (RFC 6749 section 6) gets a narrower access token, but the new refresh token
+     * "MUST be identical" in scope to the one presented.
+     *
+     * @param connection the connection, in a transaction the caller commits
+     * @param client the application
+     * @param username the resource owner, or {@code null} for a client-credentials token
+     * @param scope the access token's scope
+     * @param refreshScope the refresh token's scope
+     * @param grantType the grant type, for the statistics and the store
+     * @param withRefresh whether a refresh token is issued
+     * @param familyId the refresh family to continue, or {@code null} to start one
+     * @param now epoch milliseconds
+     * @return the answer to send
+     * @throws SQLException on a store failure
+     */
+    public TokenResponse issue(Connection connection, ClientRecord client, String username, String scope,
+            String refreshScope, String grantType, boolean withRefresh, String familyId, long now)
+            throws SQLException {
         String clientId = client.clientId();
         String access = secrets.newSecret();
         String refresh = withRefresh ? secrets.newSecret() : null;
@@ -80,7 +104,7 @@ public final class TokenIssuer {
         rows.add(new TokenRecord(Digests.sha256Hex(access), TokenRecord.ACCESS, clientId, username, scope, grantType,
                 family, now, now + accessLifetimeSeconds * 1000L, false, false));
         if (withRefresh) {
-            rows.add(new TokenRecord(refreshDigest, TokenRecord.REFRESH, clientId, username, scope, grantType,
+            rows.add(new TokenRecord(refreshDigest, TokenRecord.REFRESH, clientId, username, refreshScope, grantType,
                     family, now, now + refreshLifetimeSeconds * 1000L, false, false));
         }
         tokens.insert(connection, rows);

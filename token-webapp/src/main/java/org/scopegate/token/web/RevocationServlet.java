@@ -49,8 +49,13 @@ public final class RevocationServlet extends OAuthEndpointServlet {
         String digest = Digests.sha256Hex(token);
         withClient(request, parameters, (c, client) -> {
             TokenRecord record = service().tokens().find(c, digest);
-            if (record == null || !record.clientId().equals(client.clientId())) {
+            if (record == null) {
+                // RFC 7009 section 2.2: an invalid token is answered 200 like a revoked one
                 return null;
+            }
+            if (!record.clientId().equals(client.clientId())) {
+                // RFC 7009 section 2.1: a token issued to another client is refused, and left untouched
+                throw OAuthException.unauthorizedClient("The token was not issued to this client");
             }
             long now = service().clock().getAsLong();
             if (record.kind() == TokenRecord.REFRESH && record.familyId() != null) {

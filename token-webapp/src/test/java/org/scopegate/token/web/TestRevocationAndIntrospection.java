@@ -172,15 +172,17 @@ public class TestRevocationAndIntrospection {
     }
 
     @Test
-    public void revokeWhenTokenOfAnotherApplicationThenOkAndUntouched() {
+    public void revokeWhenTokenOfAnotherApplicationThenRefusedAndUntouched() {
         // PREPARE
         String token = login(app, "alice").get("access_token").asText();
 
         // TEST
         HttpResponse<String> response = server.postForm("/revoke", other, "token=" + token);
 
-        // VERIFY
-        Assertions.assertEquals(200, response.statusCode());
+        // VERIFY: RFC 7009 section 2.1, the request is refused and the client told so
+        Assertions.assertEquals(400, response.statusCode());
+        Assertions.assertEquals("unauthorized_client", EmbeddedTokenServer.json(response).get("error").asText());
+        TestTokenServlet.assertNoStore(response);
         Assertions.assertTrue(introspect(token).get("active").asBoolean());
     }
 

@@ -467,6 +467,25 @@ public class TestTokenServlet {
     }
 
     @Test
+    public void postWhenRefreshNarrowsScopeThenNewRefreshTokenKeepsTheOriginalScope() {
+        // PREPARE: RFC 6749 section 6, the new refresh token's scope MUST be identical to the presented one's
+        String refresh = EmbeddedTokenServer.json(server.postForm("", basic,
+                "grant_type=password&username=alice&password=alice+secret&scope=read update"))
+                .get("refresh_token").asText();
+
+        // TEST
+        JsonNode narrowed = EmbeddedTokenServer.json(server.postForm("", basic,
+                "grant_type=refresh_token&refresh_token=" + refresh + "&scope=read"));
+        HttpResponse<String> next = server.postForm("", basic,
+                "grant_type=refresh_token&refresh_token=" + narrowed.get("refresh_token").asText());
+
+        // VERIFY
+        Assertions.assertEquals("read", narrowed.get("scope").asText());
+        Assertions.assertEquals(200, next.statusCode(), next.body());
+        Assertions.assertEquals("read update", EmbeddedTokenServer.json(next).get("scope").asText());
+    }
+
+    @Test
     public void postWhenRefreshTokenOfAnotherApplicationThenInvalidGrant() {
         // PREPARE
         String[] other = server.createClient(false, "password", "refresh_token");
