@@ -18,6 +18,9 @@ package org.scopegate.token;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.scopegate.token.admin.AdminSecret;
@@ -75,4 +78,20 @@ public record TokenService(TokenServiceConfig config, Database database, ObjectM
 
     /** Name of the servlet context attribute holding the service. */
     public static final String ATTRIBUTE = "org.scopegate.token.TokenService";
+
+
+    /**
+     * The running token service of a webapp, for a servlet's {@code init()}.
+     *
+     * @param context the servlet context
+     * @return the service the listener built
+     * @throws ServletException when the listener did not start it (its failure is already logged)
+     */
+    public static TokenService from(ServletContext context) throws ServletException {
+        TokenService service = (TokenService) context.getAttribute(ATTRIBUTE);
+        if (service == null) {
+            throw new ServletException("The token service did not start");
+        }
+        return service;
+    }
 }

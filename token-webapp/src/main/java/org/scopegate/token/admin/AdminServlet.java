@@ -59,10 +59,7 @@ public final class AdminServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        service = (TokenService) getServletContext().getAttribute(TokenService.ATTRIBUTE);
-        if (service == null) {
-            throw new ServletException("The token service did not start");
-        }
+        service = TokenService.from(getServletContext());
         responses = new OAuthResponses(service.objectMapper());
         users = new UserAdministration(service);
         clients = new ClientAdministration(service);

@@ -78,10 +78,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        service = (TokenService) getServletContext().getAttribute(TokenService.ATTRIBUTE);
-        if (service == null) {
-            throw new ServletException("The token service did not start");
-        }
+        service = TokenService.from(getServletContext());
         responses = new OAuthResponses(service.objectMapper());
         sessions = new SessionAuthenticator(service.secrets());
         applications = new ApplicationAdministration(service);

@@ -57,10 +57,7 @@ public final class SignupServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        service = (TokenService) getServletContext().getAttribute(TokenService.ATTRIBUTE);
-        if (service == null) {
-            throw new ServletException("The token service did not start");
-        }
+        service = TokenService.from(getServletContext());
         responses = new OAuthResponses(service.objectMapper());
         signup = new SignupAdministration(service);
         policy = new SignupPolicy(service.config().passwordMinLength());

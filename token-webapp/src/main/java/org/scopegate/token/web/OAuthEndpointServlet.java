@@ -48,10 +48,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        service = (TokenService) getServletContext().getAttribute(TokenService.ATTRIBUTE);
-        if (service == null) {
-            throw new ServletException("The token service did not start");
-        }
+        service = TokenService.from(getServletContext());
         responses = new OAuthResponses(service.objectMapper());
     }
 
