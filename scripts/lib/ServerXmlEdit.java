@@ -42,7 +42,8 @@ import org.xml.sax.InputSource;
  * {@code <GlobalNamingResources>}), between marker comments. The DOM is only used to find out what
  * is there and to check that the result is still well-formed XML before anything is written. An
  * existing element of the same kind is never touched, so running it twice changes nothing. A
- * backup {@code server.xml.scopegate-YYYYMMDD-HHMMSS.bak} is written next to the file.
+ * backup {@code server.xml.scopegate-YYYYMMDD-HHMMSS.bak} is written next to the file. The edited
+ * file keeps the permissions (and, when allowed, the owner) of the old one.
  *
  * <pre>
  * java ServerXmlEdit.java http-port SERVER_XML
@@ -195,6 +196,9 @@ public final class ServerXmlEdit {
         Path backup = file.resolveSibling(file.getFileName() + ".scopegate-" + stamp + ".bak");
         Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         Path tmp = file.resolveSibling(file.getFileName() + ".scopegate.tmp");
+        // a copy first, so that the new file keeps the old one's permissions (the distribution's
+        // conf/ is owner-only) and, when allowed, its owner; then its content is replaced
+        Files.copy(file, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(tmp, after, StandardCharsets.UTF_8);
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
