@@ -16,18 +16,20 @@
 package org.scopegate.valve.introspect;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -48,8 +50,9 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
     private final URI introspectionUri;
     private final URI revocationFeedUri;
     private final String authorization;
-    private final Duration readTimeout;
-    private final HttpClient client;
+    private final int connectTimeout;
+    private final int readTimeout;
+    private final SSLSocketFactory socketFactory;
 
 
     /**
@@ -69,15 +72,11 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
         String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":" +
                 URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-        this.readTimeout = Duration.ofMillis(readTimeout);
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofMillis(connectTimeout));
-        if (sslContext != null) {
-            builder.sslContext(sslContext);
-        }
-        this.client = builder.build();
+        // A blocking HttpURLConnection on the request thread (kept-alive connections pooled by the JDK): unlike
+        // java.net.http.HttpClient, no hand-off to selector and executor threads on every introspection.
+        this.connectTimeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout));
+        this.readTimeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, readTimeout));
+        this.socketFactory = sslContext == null ? null : sslContext.getSocketFactory();
     }
 
 
@@ -97,27 +96,14 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
     @Override
     public TokenInfo introspect(String token, TokenDigest digest) throws IntrospectionException {
         String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&token_type_hint=access_token";
-        HttpRequest request = HttpRequest.newBuilder(introspectionUri)
-                .timeout(readTimeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.US_ASCII))
-                .build();
-        return parseIntrospection(send(request));
+        return parseIntrospection(send(introspectionUri, form.getBytes(StandardCharsets.US_ASCII)));
     }
 
 
     @Override
     public RevocationBatch revocations(long after) throws IntrospectionException {
         URI uri = URI.create(revocationFeedUri.toString() + "?after=" + after);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(readTimeout)
-                .header("Authorization", authorization)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        return parseRevocations(send(request));
+        return parseRevocations(send(uri, null));
     }
 
 
@@ -127,21 +113,50 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
     }
 
 
-    private byte[] send(HttpRequest request) throws IntrospectionException {
-        HttpResponse<byte[]> response;
+    private byte[] send(URI uri, byte[] form) throws IntrospectionException {
+        HttpURLConnection connection = null;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new IntrospectionException(sm.getString("httpTokenIntrospector.ioError", request.uri(), e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IntrospectionException(sm.getString("httpTokenIntrospector.interrupted", request.uri()), e);
+            connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            if (socketFactory != null && connection instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(socketFactory);
+            }
+            connection.setConnectTimeout(connectTimeout);
+            connection.setReadTimeout(readTimeout);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Authorization", authorization);
+            connection.setRequestProperty("Accept", "application/json");
+            if (form != null) {
+                connection.setRequestMethod("POST");
+                connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(form.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(form);
+                }
+            }
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                // Read what came, so that the connection can be kept alive
+                try (InputStream err = connection.getErrorStream()) {
+                    if (err != null) {
+                        err.readAllBytes();
+                    }
+                } catch (IOException e) {
+                    // The status is what matters
+                }
+                throw new IntrospectionException(sm.getString("httpTokenIntrospector.status", uri,
+                        Integer.toString(status)));
+            }
+            try (InputStream in = connection.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            if (connection != null) {
+                connection.disconnect();
+            }
+            throw new IntrospectionException(sm.getString("httpTokenIntrospector.ioError", uri, e), e);
         }
-        if (response.statusCode() != 200) {
-            throw new IntrospectionException(sm.getString("httpTokenIntrospector.status", request.uri(),
-                    Integer.toString(response.statusCode())));
-        }
-        return response.body();
     }
 
 
