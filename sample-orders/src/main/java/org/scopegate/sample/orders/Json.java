@@ -18,6 +18,7 @@ package org.scopegate.sample.orders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -86,7 +87,7 @@ public final class Json {
     }
 
     /**
-     * Serialises maps, strings, numbers, booleans and null.
+     * Serialises maps, lists, strings, numbers, booleans and null.
      *
      * @param value the value
      * @return its JSON text
@@ -113,6 +114,15 @@ public final class Json {
                 append(sb, e.getValue());
             }
             sb.append('}');
+        } else if (value instanceof List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                append(sb, list.get(i));
+            }
+            sb.append(']');
         } else if (value instanceof Number || value instanceof Boolean) {
             sb.append(value);
         } else {

@@ -141,6 +141,26 @@ public final class AdminRequestBody {
 
     /**
      * @param field a field name
+     * @param min the smallest value allowed
+     * @param max the largest value allowed
+     * @param absent the value when the field is absent
+     * @return the whole number
+     * @throws AdminException when it is not a whole number between min and max
+     */
+    public int integer(String field, int min, int max, int absent) throws AdminException {
+        if (!has(field)) {
+            return absent;
+        }
+        JsonNode value = node.get(field);
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < min
+                || value.intValue() > max) {
+            throw AdminException.badRequest(field + " must be a whole number from " + min + " to " + max);
+        }
+        return value.intValue();
+    }
+
+    /**
+     * @param field a field name
      * @param pattern what each element must match
      * @return the distinct strings in order, or {@code null} when absent
      * @throws AdminException when it is not an array of matching strings

@@ -56,11 +56,13 @@ public final class AdminServlet extends HttpServlet {
     private transient ApplicationAdministration applications;
     private transient SignupAdministration signup;
     private transient SessionAuthenticator sessions;
+    private transient PasswordHashTiming hashTiming;
 
     @Override
     public void init() throws ServletException {
         service = TokenService.from(getServletContext());
         responses = new OAuthResponses(service.objectMapper());
+        hashTiming = new PasswordHashTiming(service.hasher(), service.config().passwordHash());
         users = new UserAdministration(service);
         clients = new ClientAdministration(service);
         scopes = new ScopeAdministration(service);
@@ -144,6 +146,16 @@ public final class AdminServlet extends HttpServlet {
                     return;
                 }
                 ok(response, applications.statisticsOfClient(item));
+                break;
+            case "password-hash":
+                if (!"timing".equals(item) || action != null) {
+                    throw AdminException.notFound("No such resource");
+                }
+                if (!"POST".equals(method)) {
+                    notAllowed(response, "POST");
+                    return;
+                }
+                ok(response, hashTiming.time(body(request)));
                 break;
             case "settings":
                 if (!"signup".equals(item) || action != null) {

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.spec.InvalidKeySpecException;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -43,6 +44,15 @@ public final class PasswordHasher {
     private static final int HASH_BYTES = 32;
     private static final String ARGON2_PREFIX = "$argon2id$";
     private static final String PBKDF2_PREFIX = "$pbkdf2-sha256$";
+
+    /**
+     * At most one hash per processor at a time. A memory-hard hash holds its whole memory cost (19 MiB by default)
+     * while it runs: two hundred logins at once would otherwise need gigabytes of heap, and more hashes than cores
+     * only evict each other's memory from the caches. Logins beyond that wait their turn, and the machine still
+     * hashes on every core.
+     */
+    private static final Semaphore HASH_PERMITS =
+            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
     private final PasswordHashParameters parameters;
     private final SecretGenerator random;
@@ -138,6 +148,16 @@ public final class PasswordHasher {
 
     private static byte[] argon2(String password, byte[] salt, int memory, int iterations, int parallelism,
             int length) {
+        HASH_PERMITS.acquireUninterruptibly();
+        try {
+            return argon2Now(password, salt, memory, iterations, parallelism, length);
+        } finally {
+            HASH_PERMITS.release();
+        }
+    }
+
+    private static byte[] argon2Now(String password, byte[] salt, int memory, int iterations, int parallelism,
+            int length) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memory)
@@ -153,6 +173,15 @@ public final class PasswordHasher {
     }
 
     private static byte[] pbkdf2(String password, byte[] salt, int iterations, int length) {
+        HASH_PERMITS.acquireUninterruptibly();
+        try {
+            return pbkdf2Now(password, salt, iterations, length);
+        } finally {
+            HASH_PERMITS.release();
+        }
+    }
+
+    private static byte[] pbkdf2Now(String password, byte[] salt, int iterations, int length) {
         PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, length * 8);
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

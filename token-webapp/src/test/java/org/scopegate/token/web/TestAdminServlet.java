@@ -81,6 +81,26 @@ public class TestAdminServlet {
     }
 
     @Test
+    public void passwordHashTimingWhenPostedThenConfiguredParametersTimedInThisServer() {
+        // TEST
+        HttpResponse<String> timed = server.admin("POST", "/password-hash/timing", "{\"count\":3,\"threads\":1}");
+        HttpResponse<String> tooMany = server.admin("POST", "/password-hash/timing", "{\"count\":100000}");
+        HttpResponse<String> get = server.admin("GET", "/password-hash/timing", null);
+
+        // VERIFY
+        Assertions.assertEquals(200, timed.statusCode(), timed.body());
+        JsonNode answer = EmbeddedTokenServer.json(timed);
+        Assertions.assertEquals("argon2id", answer.get("algorithm").asText());
+        Assertions.assertTrue(answer.get("parameters").asText().startsWith("$argon2id$v=19$m="), timed.body());
+        Assertions.assertEquals(3, answer.get("count").asInt());
+        Assertions.assertTrue(answer.get("ms_p50").asDouble() > 0.0);
+        Assertions.assertTrue(answer.get("ms_min").asDouble() <= answer.get("ms_p50").asDouble());
+        Assertions.assertEquals(400, tooMany.statusCode());
+        Assertions.assertEquals(405, get.statusCode());
+        Assertions.assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+    }
+
+    @Test
     public void createClientWhenPostedThenSecretShownOnceAndNeverListed() {
         // TEST
         HttpResponse<String> created = server.admin("POST", "/clients",
