@@ -41,7 +41,6 @@ import org.apache.catalina.Server;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
-import org.apache.catalina.realm.GenericPrincipal;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -765,7 +764,7 @@ public class ScopeValve extends ValveBase {
      */
     protected void admit(Request request, TokenInfo info) {
         request.setAuthType(AUTH_TYPE);
-        request.setUserPrincipal(new GenericPrincipal(info.principalName(), info.scopes()));
+        request.setUserPrincipal(info.principal());
         request.setAttribute(CLIENT_ID_ATTRIBUTE, info.clientId());
         request.setAttribute(SCOPES_ATTRIBUTE, info.scope());
         if (info.expiresAt() != 0) {

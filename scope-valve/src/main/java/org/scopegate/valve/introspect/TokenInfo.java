@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
+import org.apache.catalina.realm.GenericPrincipal;
+
 /**
  * What the token service says about one access token (RFC 7662 section 2.2, as profiled by protocol.md section 2).
  *
@@ -28,12 +30,15 @@ import java.util.List;
  * @param scope     the granted scopes, space-separated (empty when none)
  * @param scopes    the same scopes as an unmodifiable list
  * @param expiresAt expiry in epoch seconds, or {@code 0} when the token service gave none
+ * @param principal the principal handed to the webapp (name and scopes as roles), built once per answer rather
+ *                  than once per request, or {@code null} for an inactive token; it is immutable, so the requests
+ *                  that share a cached answer may share it
  */
 public record TokenInfo(boolean active, String username, String clientId, String scope, List<String> scopes,
-        long expiresAt) {
+        long expiresAt, GenericPrincipal principal) {
 
     /** The answer for every inactive token: {@code {"active":false}}. */
-    public static final TokenInfo INACTIVE = new TokenInfo(false, null, null, "", List.of(), 0);
+    public static final TokenInfo INACTIVE = new TokenInfo(false, null, null, "", List.of(), 0, null);
 
 
     /**
@@ -50,7 +55,9 @@ public record TokenInfo(boolean active, String username, String clientId, String
         String s = scope == null ? "" : scope.trim();
         List<String> list = s.isEmpty() ? List.of() :
                 Collections.unmodifiableList(Arrays.asList(s.split(" +")));
-        return new TokenInfo(true, username, clientId, String.join(" ", list), list, expiresAt);
+        String name = username != null ? username : clientId;
+        GenericPrincipal principal = name == null ? null : new GenericPrincipal(name, list);
+        return new TokenInfo(true, username, clientId, String.join(" ", list), list, expiresAt, principal);
     }
 
 
