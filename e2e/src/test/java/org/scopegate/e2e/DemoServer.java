@@ -261,7 +261,24 @@ public final class DemoServer implements AutoCloseable {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(root().toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
-        Path out = Files.createTempFile(workDir(), name + "-", ".log");
+        return runProcess(pb, workDir(), name, stdin, timeoutSeconds);
+    }
+
+    /**
+     * Runs a prepared process to its end, output (stdout and stderr) collected through a file in logDir.
+     *
+     * @param pb the process, with its directory and environment set
+     * @param logDir where the output file lives while it runs
+     * @param prefix the output file's name prefix
+     * @param stdin text for standard input, or null for none
+     * @param timeoutSeconds how long it may take
+     * @return exit status and combined output
+     * @throws Exception when it cannot be run or times out
+     */
+    static Result runProcess(ProcessBuilder pb, Path logDir, String prefix, String stdin, int timeoutSeconds)
+            throws Exception {
+        pb.redirectErrorStream(true);
+        Path out = Files.createTempFile(logDir, prefix + "-", ".log");
         pb.redirectOutput(out.toFile());
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -273,8 +290,8 @@ public final class DemoServer implements AutoCloseable {
         p.getOutputStream().close();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " took more than " + timeoutSeconds + " s:\n"
-                    + Files.readString(out));
+            throw new IllegalStateException(String.join(" ", pb.command()) + " took more than " + timeoutSeconds
+                    + " s:\n" + Files.readString(out));
         }
         String output = Files.readString(out);
         Files.deleteIfExists(out);
@@ -323,7 +340,7 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,7 +38,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,12 +109,12 @@ class InstallScriptIT {
             }
         }
         dir = DemoServer.workDir().resolve("install");
-        deleteTree(dir);
+        DemoServer.deleteTree(dir);
         Files.createDirectories(dir);
         Path tgz = tomcatDistribution(DemoServer.tomcat10());
         home = dir.resolve("apache-tomcat-" + DemoServer.tomcat10());
         Files.createDirectories(home);
-        Result untar = run(60, Map.of(), null, "tar", "-xzf", tgz.toString(), "-C", home.toString(),
+        DemoServer.Result untar = run(60, Map.of(), null, "tar", "-xzf", tgz.toString(), "-C", home.toString(),
                 "--strip-components=1");
         assertEquals(0, untar.exit(), untar.output());
         pidFile = dir.resolve("tomcat.pid");
@@ -135,7 +133,7 @@ class InstallScriptIT {
         Files.writeString(serverXml, xml);
         // as many administrators do: only ROOT stays (refused by the valve as unmatched)
         for (String app : new String[] {"docs", "examples", "manager", "host-manager"}) {
-            deleteTree(home.resolve("webapps").resolve(app));
+            DemoServer.deleteTree(home.resolve("webapps").resolve(app));
         }
 
         client = HttpClient.newBuilder()
@@ -164,7 +162,7 @@ class InstallScriptIT {
         Map<String, String> before = snapshot(home);
 
         // TEST
-        Result r = install("--dry-run", home.toString());
+        DemoServer.Result r = install("--dry-run", home.toString());
 
         // VERIFY
         assertEquals(0, r.exit(), r.output());
@@ -187,7 +185,7 @@ class InstallScriptIT {
         Set<PosixFilePermission> propsMode = Files.getPosixFilePermissions(props);
 
         // TEST
-        Result first = install(home.toString());
+        DemoServer.Result first = install(home.toString());
 
         // VERIFY
         assertEquals(0, first.exit(), first.output());
@@ -219,7 +217,7 @@ class InstallScriptIT {
         // TEST: a second run
         byte[] installedXml = Files.readAllBytes(serverXml);
         byte[] installedProps = Files.readAllBytes(props);
-        Result second = install(home.toString());
+        DemoServer.Result second = install(home.toString());
 
         // VERIFY: idempotent
         assertEquals(0, second.exit(), second.output());
@@ -259,14 +257,14 @@ class InstallScriptIT {
         assumeTrue(started, "Tomcat did not start");
 
         // TEST: registering the valve's client exactly as docs/operations.md shows it
-        Result valve = run(60, tokenctlEnv(), null, "bash", "-c",
+        DemoServer.Result valve = run(60, tokenctlEnv(), null, "bash", "-c",
                 "sed -n 's/^scope.valve.clientSecret=//p' $CATALINA_BASE/conf/catalina.properties | \\\n"
                         + "  scripts/tokenctl client add scope-valve --client-id scope-valve --client-secret - \\\n"
                         + "      --grant-types client_credentials --introspect");
-        Result read = tokenctl(null, "scope", "add", "read", "--roles", "reader");
-        Result update = tokenctl(null, "scope", "add", "update", "--roles", "writer");
-        Result user = tokenctl(PASSWORD + "\n", "user", "add", USER, "--roles", "reader");
-        Result shop = tokenctl(null, "client", "add", "shop", "--grant-types", "password,refresh_token");
+        DemoServer.Result read = tokenctl(null, "scope", "add", "read", "--roles", "reader");
+        DemoServer.Result update = tokenctl(null, "scope", "add", "update", "--roles", "writer");
+        DemoServer.Result user = tokenctl(PASSWORD + "\n", "user", "add", USER, "--roles", "reader");
+        DemoServer.Result shop = tokenctl(null, "client", "add", "shop", "--grant-types", "password,refresh_token");
 
         // VERIFY
         assertEquals(0, valve.exit(), valve.output());
@@ -278,7 +276,7 @@ class InstallScriptIT {
         assertEquals(0, shop.exit(), shop.output());
         clientId = field(shop.output(), "client_id");
         clientSecret = field(shop.output(), "client_secret");
-        Result clients = tokenctl(null, "client", "list");
+        DemoServer.Result clients = tokenctl(null, "client", "list");
         assertEquals(0, clients.exit(), clients.output());
         assertTrue(clients.output().contains("scope-valve"), clients.output());
         registered = true;
@@ -344,13 +342,13 @@ class InstallScriptIT {
 
     // ------------------------------------------------------------------------------------ helpers
 
-    private static Result install(String... args) throws Exception {
+    private static DemoServer.Result install(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", "scripts/install"));
         cmd.addAll(List.of(args));
         return run(180, Map.of(), null, cmd.toArray(String[]::new));
     }
 
-    private static Result tokenctl(String stdin, String... args) throws Exception {
+    private static DemoServer.Result tokenctl(String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", "scripts/tokenctl"));
         cmd.addAll(List.of(args));
         return run(60, tokenctlEnv(), stdin, cmd.toArray(String[]::new));
@@ -377,7 +375,7 @@ class InstallScriptIT {
         stopHook = new Thread(InstallScriptIT::stopQuietly, "scopegate-e2e-stop-install-tomcat");
         Runtime.getRuntime().addShutdownHook(stopHook);
         started = true; // from here on, always stopped
-        Result r = run(60, catalinaEnv(), null, home.resolve("bin/catalina.sh").toString(), "start");
+        DemoServer.Result r = run(60, catalinaEnv(), null, home.resolve("bin/catalina.sh").toString(), "start");
         assertEquals(0, r.exit(), r.output());
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         int metadata = 0;
@@ -412,7 +410,7 @@ class InstallScriptIT {
             return;
         }
         try {
-            Result r = run(60, catalinaEnv(), null, home.resolve("bin/catalina.sh").toString(), "stop", "20",
+            DemoServer.Result r = run(60, catalinaEnv(), null, home.resolve("bin/catalina.sh").toString(), "stop", "20",
                     "-force");
             if (r.exit() != 0) {
                 System.err.println("[e2e] install: catalina.sh stop: " + r.output());
@@ -491,7 +489,7 @@ class InstallScriptIT {
             return cached;
         }
         Path dist = dir.resolve("dist");
-        Result r = run(300, Map.of(), null, "mvn", "-B", "-q", "-N", "dependency:copy",
+        DemoServer.Result r = run(300, Map.of(), null, "mvn", "-B", "-q", "-N", "dependency:copy",
                 "-Dartifact=org.apache.tomcat:tomcat:" + version + ":tar.gz", "-DoutputDirectory=" + dist);
         assertEquals(0, r.exit(), r.output());
         return dist.resolve(name);
@@ -533,46 +531,15 @@ class InstallScriptIT {
      * DEMO_* or JAVA_OPTS of the build, and a DEMO_DIR that does not exist, so that tokenctl never
      * reads the repository's {@code target/demo/demo.env}.
      */
-    private static Result run(int timeoutSeconds, Map<String, String> env, String stdin, String... command)
+    private static DemoServer.Result run(int timeoutSeconds, Map<String, String> env, String stdin, String... command)
             throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(DemoServer.root().toFile())
-                .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(DemoServer.root().toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("TOKEN")
                 || k.startsWith("DEMO_") || k.equals("JAVA_OPTS") || k.equals("JRE_HOME"));
         pb.environment().put("DEMO_DIR", dir.resolve("no-demo").toString());
         pb.environment().putAll(env);
-        Path out = Files.createTempFile(dir, "run-", ".log");
-        pb.redirectOutput(out.toFile());
-        if (stdin == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        }
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " took more than " + timeoutSeconds + " s:\n"
-                    + Files.readString(out));
-        }
-        String output = Files.readString(out);
-        Files.deleteIfExists(out);
-        return new Result(p.exitValue(), output);
-    }
-
-    private static void deleteTree(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(d)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        return DemoServer.runProcess(pb, dir, "run", stdin, timeoutSeconds);
     }
 
     /** Exit status and combined output of a command. */
-    private record Result(int exit, String output) {
-    }
 }
