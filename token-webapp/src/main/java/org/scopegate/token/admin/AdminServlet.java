@@ -148,6 +148,14 @@ public final class AdminServlet extends HttpServlet {
                 ok(response, applications.statisticsOfClient(item));
                 break;
             case "password-hash":
+                if (item == null) {
+                    if (!"GET".equals(method)) {
+                        notAllowed(response, "GET");
+                        return;
+                    }
+                    ok(response, hashTiming.statistics());
+                    break;
+                }
                 if (!"timing".equals(item) || action != null) {
                     throw AdminException.notFound("No such resource");
                 }

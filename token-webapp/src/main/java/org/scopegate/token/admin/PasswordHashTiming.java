@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.scopegate.token.crypto.PasswordHashParameters;
+import org.scopegate.token.crypto.PasswordHashStatistics;
 import org.scopegate.token.crypto.PasswordHasher;
 
 /**
@@ -45,6 +46,7 @@ public final class PasswordHashTiming {
      * @throws AdminException on a bad count or thread number
      */
     public Map<String, Object> time(AdminRequestBody body) throws AdminException {
+        PasswordHashStatistics.Snapshot before = hasher.statistics().snapshot();
         int count = body.integer("count", 1, MAX_COUNT, 10);
         int threads = body.integer("threads", 1, Runtime.getRuntime().availableProcessors(), 1);
         String stored = hasher.hash(SAMPLE_PASSWORD);
@@ -88,6 +90,43 @@ public final class PasswordHashTiming {
         answer.put("ms_min", Double.valueOf(sorted[0] / 1e6));
         answer.put("ms_mean", Double.valueOf(Arrays.stream(sorted).average().orElse(0) / 1e6));
         answer.put("per_second", Double.valueOf(sorted.length / elapsedSeconds));
+        PasswordHashStatistics.Snapshot after = hasher.statistics().snapshot();
+        if (after.cpuMillis() >= 0 && after.hashes() > before.hashes()) {
+            // other logins may have hashed meanwhile: the mean over every hash of the interval
+            answer.put("cpu_ms_mean", Double.valueOf(
+                    (after.cpuMillis() - before.cpuMillis()) / (after.hashes() - before.hashes())));
+        }
         return answer;
+    }
+
+    /**
+     * @return the configured algorithm and parameters, and what every password hash of this server cost since it
+     *         started: {@code hashes}, {@code cpu_ms_total} (the hashing threads' CPU time; -1 where the JVM cannot
+     *         measure it), {@code elapsed_ms_total}, {@code wait_ms_total} (logins waiting for a free processor),
+     *         their means per hash and {@code processors}
+     */
+    public Map<String, Object> statistics() {
+        PasswordHashStatistics.Snapshot s = hasher.statistics().snapshot();
+        long n = Math.max(1, s.hashes());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("algorithm", parameters.algorithm());
+        answer.put("parameters", configured());
+        answer.put("processors", Integer.valueOf(Runtime.getRuntime().availableProcessors()));
+        answer.put("hashes", Long.valueOf(s.hashes()));
+        answer.put("cpu_ms_total", Double.valueOf(s.cpuMillis()));
+        answer.put("elapsed_ms_total", Double.valueOf(s.elapsedMillis()));
+        answer.put("wait_ms_total", Double.valueOf(s.waitMillis()));
+        answer.put("cpu_ms_mean", Double.valueOf(s.cpuMillis() < 0 ? -1 : s.cpuMillis() / n));
+        answer.put("elapsed_ms_mean", Double.valueOf(s.elapsedMillis() / n));
+        answer.put("wait_ms_mean", Double.valueOf(s.waitMillis() / n));
+        return answer;
+    }
+
+    private String configured() {
+        if (PasswordHashParameters.ARGON2ID.equals(parameters.algorithm())) {
+            return "$argon2id$v=19$m=" + parameters.argon2MemoryKiB() + ",t=" + parameters.argon2Iterations() + ",p="
+                    + parameters.argon2Parallelism();
+        }
+        return "$pbkdf2-sha256$i=" + parameters.pbkdf2Iterations();
     }
 }

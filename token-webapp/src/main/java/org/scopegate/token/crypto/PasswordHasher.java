@@ -15,28 +15,34 @@
  */
 package org.scopegate.token.crypto;
 
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.spec.InvalidKeySpecException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-
 /**
  * Hashes and verifies passwords as self-describing PHC strings:
  * <pre>
- * $argon2id$v=19$m=19456,t=2,p=1$&lt;b64 salt&gt;$&lt;b64 hash&gt;     (Bouncy Castle)
+ * $argon2id$v=19$m=19456,t=2,p=1$&lt;b64 salt&gt;$&lt;b64 hash&gt;     ({@link Argon2id})
  * $pbkdf2-sha256$i=600000$&lt;b64 salt&gt;$&lt;b64 hash&gt;          (JDK PBKDF2WithHmacSHA256)
  * </pre>
  * Base64 is the standard alphabet without padding, as in the PHC string format. A stored hash whose algorithm or
  * parameters differ from the configured ones verifies as usual and {@link #needsRehash(String)} says so, so it is
  * upgraded at the next good login. A precomputed dummy hash gives an unknown user the cost of a wrong password.
+ * <p>
+ * Argon2id fills a work area of the memory cost. Work areas are lent to one hash at a time and kept for the next
+ * one, cleared: at most one per processor (as many as hashes may run at once), each of the configured memory cost, held
+ * softly so that a heap under pressure can take them back. A stored hash with a larger memory cost than configured
+ * gets a work area of its own.
  */
 public final class PasswordHasher {
 
@@ -46,7 +52,7 @@ public final class PasswordHasher {
     private static final String PBKDF2_PREFIX = "$pbkdf2-sha256$";
 
     /**
-     * At most one hash per processor at a time. A memory-hard hash holds its whole memory cost (19 MiB by default)
+     * At most one hash per processor at a time (in the webapp). A memory-hard hash holds its whole memory cost (19 MiB by default)
      * while it runs: two hundred logins at once would otherwise need gigabytes of heap, and more hashes than cores
      * only evict each other's memory from the caches. Logins beyond that wait their turn, and the machine still
      * hashes on every core.
@@ -55,6 +61,9 @@ public final class PasswordHasher {
             new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
     private final PasswordHashParameters parameters;
+    private final long pooledWords;
+    private final Queue<SoftReference<long[]>> workAreas = new ConcurrentLinkedQueue<>();
+    private final PasswordHashStatistics statistics = new PasswordHashStatistics();
     private final SecretGenerator random;
     private final String dummyHash;
     private final Base64.Encoder encoder = Base64.getEncoder().withoutPadding();
@@ -75,6 +84,9 @@ public final class PasswordHasher {
             throw new IllegalArgumentException("Password hash parameters out of range");
         }
         this.parameters = parameters;
+        this.pooledWords = PasswordHashParameters.ARGON2ID.equals(algorithm)
+                ? Argon2id.workWords(parameters.argon2MemoryKiB(), parameters.argon2Parallelism())
+                : 0;
         this.random = random;
         this.dummyHash = hash("dummy password for unknown users");
     }
@@ -146,37 +158,67 @@ public final class PasswordHasher {
         }
     }
 
-    private static byte[] argon2(String password, byte[] salt, int memory, int iterations, int parallelism,
-            int length) {
+    /**
+     * @return what the hashes of this hasher cost so far
+     */
+    public PasswordHashStatistics statistics() {
+        return statistics;
+    }
+
+    private byte[] argon2(String password, byte[] salt, int memory, int iterations, int parallelism, int length) {
+        PasswordHashStatistics.Measurement measurement = statistics.begin();
         HASH_PERMITS.acquireUninterruptibly();
         try {
+            measurement.start();
             return argon2Now(password, salt, memory, iterations, parallelism, length);
         } finally {
+            measurement.end();
             HASH_PERMITS.release();
         }
     }
 
-    private static byte[] argon2Now(String password, byte[] salt, int memory, int iterations, int parallelism,
+    private byte[] argon2Now(String password, byte[] salt, int memory, int iterations, int parallelism,
             int length) {
-        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(memory)
-                .withIterations(iterations)
-                .withParallelism(parallelism)
-                .withSalt(salt)
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(params);
-        byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+        long words = Argon2id.workWords(memory, parallelism);
+        if (words > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("argon2 memory cost too large");
+        }
+        long[] area = takeWorkArea((int) words);
+        byte[] passwordBytes = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            return Argon2id.hash(passwordBytes, salt, memory, iterations, parallelism, length, area);
+        } finally {
+            Arrays.fill(passwordBytes, (byte) 0);
+            Arrays.fill(area, 0, (int) words, 0L);
+            if (area.length <= pooledWords) {
+                workAreas.offer(new SoftReference<>(area));
+            }
+        }
     }
 
-    private static byte[] pbkdf2(String password, byte[] salt, int iterations, int length) {
+    /** A cleared work area of at least {@code words} words: a pooled one if it is large enough. */
+    private long[] takeWorkArea(int words) {
+        if (words <= pooledWords) {
+            SoftReference<long[]> pooled;
+            while ((pooled = workAreas.poll()) != null) {
+                long[] area = pooled.get();
+                if (area != null) {
+                    return area;
+                }
+            }
+            return new long[(int) pooledWords];
+        }
+        return new long[words];
+    }
+
+    private byte[] pbkdf2(String password, byte[] salt, int iterations, int length) {
+        PasswordHashStatistics.Measurement measurement = statistics.begin();
         HASH_PERMITS.acquireUninterruptibly();
         try {
+            measurement.start();
             return pbkdf2Now(password, salt, iterations, length);
         } finally {
+            measurement.end();
             HASH_PERMITS.release();
         }
     }

@@ -64,12 +64,22 @@ public class TestPasswordHasher {
     }
 
     @Test
-    public void verifyWhenKnownArgon2VectorThenMatches() {
-        // PREPARE: argon2id, m=64 KiB, t=1, p=1, salt "somesalt12345678", password "password" (reference output)
-        String reference = argon2(64, 1).hash("password");
+    public void verifyWhenHashOfTheReferenceImplementationThenMatches() {
+        // PREPARE: printed by the reference implementation: echo -n password | argon2 somesalt12345678 -id -t 2 -k 19456
+        // -p 1 -l 32 -e (Debian package argon2); one with more memory than configured, one with less
+        String reference = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQxMjM0NTY3OA$"
+                + "DEwLbbIZGUtgBuB4gYok6r6hNvevYZoxkwMQ5/LXSaU";
+        String smaller = "$argon2id$v=19$m=8,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$ZOFExUt4/5FcZTr8d/T1ng";
+        PasswordHasher hasher = argon2(1024, 1);
 
-        // TEST and VERIFY: a hash made by one instance verifies in another with other configured parameters
-        Assertions.assertTrue(argon2(128, 3).verify("password", reference));
+        // TEST and VERIFY: twice each, so that the second time runs on a work area the first one used
+        for (int i = 0; i < 2; i++) {
+            Assertions.assertTrue(hasher.verify("password", reference));
+            Assertions.assertFalse(hasher.verify("Password", reference));
+            Assertions.assertTrue(hasher.verify("P\u00e4ssw\u00f6rd with spaces", smaller));
+            Assertions.assertFalse(hasher.verify("Passw\u00f6rd with spaces", smaller));
+        }
+        Assertions.assertTrue(hasher.needsRehash(reference));
     }
 
     @Test

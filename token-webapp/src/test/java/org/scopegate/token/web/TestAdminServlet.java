@@ -101,6 +101,36 @@ public class TestAdminServlet {
     }
 
     @Test
+    public void passwordHashStatisticsWhenLoginsHashedThenCountedWithTheirCpuTime() {
+        // PREPARE
+        server.admin("POST", "/users", "{\"username\":\"hazel\",\"password\":\"pw-hazel\",\"roles\":[]}");
+        String[] app = server.createClient(false, "password");
+        String auth = EmbeddedTokenServer.basic(app[0], app[1]);
+        JsonNode before = EmbeddedTokenServer.json(server.admin("GET", "/password-hash", null));
+
+        // TEST: one good and one bad login, each one hash
+        int good = server.postForm("", auth, "grant_type=password&username=hazel&password=pw-hazel").statusCode();
+        int bad = server.postForm("", auth, "grant_type=password&username=hazel&password=nope").statusCode();
+        HttpResponse<String> after = server.admin("GET", "/password-hash", null);
+        HttpResponse<String> post = server.admin("POST", "/password-hash", "{}");
+
+        // VERIFY
+        Assertions.assertEquals(200, good);
+        Assertions.assertEquals(400, bad);
+        Assertions.assertEquals(200, after.statusCode(), after.body());
+        JsonNode answer = EmbeddedTokenServer.json(after);
+        Assertions.assertEquals("argon2id", answer.get("algorithm").asText());
+        Assertions.assertTrue(answer.get("parameters").asText().startsWith("$argon2id$v=19$m="), after.body());
+        Assertions.assertEquals(before.get("hashes").asLong() + 2, answer.get("hashes").asLong(), after.body());
+        Assertions.assertTrue(answer.get("cpu_ms_total").asDouble() > before.get("cpu_ms_total").asDouble());
+        Assertions.assertTrue(answer.get("elapsed_ms_total").asDouble() >= answer.get("cpu_ms_total").asDouble() * 0.5);
+        Assertions.assertTrue(answer.get("processors").asInt() >= 1);
+        Assertions.assertFalse(after.body().contains("pw-hazel"));
+        Assertions.assertEquals(405, post.statusCode());
+        Assertions.assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
+    }
+
+    @Test
     public void createClientWhenPostedThenSecretShownOnceAndNeverListed() {
         // TEST
         HttpResponse<String> created = server.admin("POST", "/clients",
