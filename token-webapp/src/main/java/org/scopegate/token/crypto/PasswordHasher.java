@@ -22,9 +22,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -39,10 +38,9 @@ import javax.crypto.spec.PBEKeySpec;
  * parameters differ from the configured ones verifies as usual and {@link #needsRehash(String)} says so, so it is
  * upgraded at the next good login. A precomputed dummy hash gives an unknown user the cost of a wrong password.
  * <p>
- * Argon2id fills a work area of the memory cost. Work areas are lent to one hash at a time and kept for the next
- * one, cleared: at most one per processor (as many as hashes may run at once), each of the configured memory cost, held
- * softly so that a heap under pressure can take them back. A stored hash with a larger memory cost than configured
- * gets a work area of its own.
+ * Argon2id fills a work area of the memory cost. Each hash slot keeps the work area of its last hash, cleared, for
+ * the next one (held softly, so that a heap under pressure can take it back): at most one per processor, each of the
+ * configured memory cost. A stored hash with a larger memory cost than configured gets a work area of its own.
  */
 public final class PasswordHasher {
 
@@ -52,17 +50,17 @@ public final class PasswordHasher {
     private static final String PBKDF2_PREFIX = "$pbkdf2-sha256$";
 
     /**
-     * At most one hash per processor at a time (in the webapp). A memory-hard hash holds its whole memory cost (19 MiB by default)
-     * while it runs: two hundred logins at once would otherwise need gigabytes of heap, and more hashes than cores
-     * only evict each other's memory from the caches. Logins beyond that wait their turn, and the machine still
-     * hashes on every core.
+     * At most one hash per processor at a time (in the webapp): a hash runs only while it holds one of these slots. A
+     * memory-hard hash holds its whole memory cost (19 MiB by default) while it runs: two hundred logins at once would
+     * otherwise need gigabytes of heap, and more hashes than cores only evict each other's memory from the caches.
+     * Logins beyond that wait their turn in order, and the machine still hashes on every core. A fair queue rather
+     * than a {@code Semaphore}: a released slot wakes exactly one waiting login, where a shared-mode semaphore also
+     * wakes the next waiter in line, which finds nothing and parks again (twice the context switches per login).
      */
-    private static final Semaphore HASH_PERMITS =
-            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+    private static final BlockingQueue<HashSlot> HASH_SLOTS = hashSlots(Runtime.getRuntime().availableProcessors());
 
     private final PasswordHashParameters parameters;
     private final long pooledWords;
-    private final Queue<SoftReference<long[]>> workAreas = new ConcurrentLinkedQueue<>();
     private final PasswordHashStatistics statistics = new PasswordHashStatistics();
     private final SecretGenerator random;
     private final String dummyHash;
@@ -166,60 +164,89 @@ public final class PasswordHasher {
     }
 
     private byte[] argon2(String password, byte[] salt, int memory, int iterations, int parallelism, int length) {
-        PasswordHashStatistics.Measurement measurement = statistics.begin();
-        HASH_PERMITS.acquireUninterruptibly();
-        try {
-            measurement.start();
-            return argon2Now(password, salt, memory, iterations, parallelism, length);
-        } finally {
-            measurement.end();
-            HASH_PERMITS.release();
-        }
-    }
-
-    private byte[] argon2Now(String password, byte[] salt, int memory, int iterations, int parallelism,
-            int length) {
         long words = Argon2id.workWords(memory, parallelism);
         if (words > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("argon2 memory cost too large");
         }
-        long[] area = takeWorkArea((int) words);
-        byte[] passwordBytes = password.getBytes(StandardCharsets.UTF_8);
+        PasswordHashStatistics.Measurement measurement = statistics.begin();
+        HashSlot slot = takeSlot();
         try {
-            return Argon2id.hash(passwordBytes, salt, memory, iterations, parallelism, length, area);
+            measurement.start();
+            long[] area = slot.workArea((int) words, pooledWords);
+            byte[] passwordBytes = password.getBytes(StandardCharsets.UTF_8);
+            try {
+                return Argon2id.hash(passwordBytes, salt, memory, iterations, parallelism, length, area);
+            } finally {
+                Arrays.fill(passwordBytes, (byte) 0);
+                Arrays.fill(area, 0, (int) words, 0L);
+            }
         } finally {
-            Arrays.fill(passwordBytes, (byte) 0);
-            Arrays.fill(area, 0, (int) words, 0L);
-            if (area.length <= pooledWords) {
-                workAreas.offer(new SoftReference<>(area));
-            }
+            measurement.end();
+            HASH_SLOTS.add(slot);
         }
-    }
-
-    /** A cleared work area of at least {@code words} words: a pooled one if it is large enough. */
-    private long[] takeWorkArea(int words) {
-        if (words <= pooledWords) {
-            SoftReference<long[]> pooled;
-            while ((pooled = workAreas.poll()) != null) {
-                long[] area = pooled.get();
-                if (area != null) {
-                    return area;
-                }
-            }
-            return new long[(int) pooledWords];
-        }
-        return new long[words];
     }
 
     private byte[] pbkdf2(String password, byte[] salt, int iterations, int length) {
         PasswordHashStatistics.Measurement measurement = statistics.begin();
-        HASH_PERMITS.acquireUninterruptibly();
+        HashSlot slot = takeSlot();
         try {
             measurement.start();
             return pbkdf2Now(password, salt, iterations, length);
         } finally {
             measurement.end();
-            HASH_PERMITS.release();
+            HASH_SLOTS.add(slot);
+        }
+    }
+
+    private static BlockingQueue<HashSlot> hashSlots(int count) {
+        BlockingQueue<HashSlot> slots = new ArrayBlockingQueue<>(Math.max(1, count), true);
+        while (slots.remainingCapacity() > 0) {
+            slots.add(new HashSlot());
+        }
+        return slots;
+    }
+
+    /** Waits for a free slot, uninterruptibly (an interrupt is kept for the caller). */
+    private static HashSlot takeSlot() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return HASH_SLOTS.take();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * A turn to hash, with the work area of its last Argon2 hash.
+     */
+    private static final class HashSlot {
+
+        private SoftReference<long[]> kept;
+
+        /**
+         * @param words the words the hash needs
+         * @param pooledWords the size of the areas worth keeping (the configured memory cost)
+         * @return a cleared work area of at least {@code words} words
+         */
+        long[] workArea(int words, long pooledWords) {
+            long[] area = kept == null ? null : kept.get();
+            if (area != null && area.length >= words) {
+                return area;
+            }
+            if (words > pooledWords) {
+                return new long[words];
+            }
+            area = new long[(int) pooledWords];
+            kept = new SoftReference<>(area);
+            return area;
         }
     }
 

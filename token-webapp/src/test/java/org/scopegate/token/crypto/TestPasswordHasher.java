@@ -128,4 +128,39 @@ public class TestPasswordHasher {
         Assertions.assertThrows(IllegalArgumentException.class, () -> new PasswordHasher(
                 new PasswordHashParameters("md5", 64, 1, 1, 1), RANDOM));
     }
+
+    @Test
+    public void verifyWhenMoreLoginsThanProcessorsThenEachVerifiedOnceAndCounted() throws Exception {
+        // PREPARE: four logins per processor at once, one of them interrupted while it waits for its turn
+        PasswordHasher hasher = argon2(256, 2);
+        String stored = hasher.hash("s3cret");
+        long before = hasher.statistics().snapshot().hashes();
+        int logins = 4 * Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(logins);
+        java.util.List<java.util.concurrent.Future<boolean[]>> results = new java.util.ArrayList<>();
+
+        // TEST
+        for (int i = 0; i < logins; i++) {
+            boolean interrupt = i == logins - 1;
+            String password = i % 2 == 0 ? "s3cret" : "wrong";
+            results.add(pool.submit(() -> {
+                if (interrupt) {
+                    Thread.currentThread().interrupt();
+                }
+                boolean ok = hasher.verify(password, stored);
+                return new boolean[] { ok, Thread.interrupted() };
+            }));
+        }
+
+        // VERIFY
+        for (int i = 0; i < logins; i++) {
+            boolean[] result = results.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Assertions.assertEquals(i % 2 == 0, result[0], "login " + i);
+            Assertions.assertEquals(i == logins - 1, result[1], "interrupt kept for login " + i);
+        }
+        pool.shutdown();
+        PasswordHashStatistics.Snapshot after = hasher.statistics().snapshot();
+        Assertions.assertEquals(before + logins, after.hashes());
+        Assertions.assertTrue(after.elapsedMillis() > 0);
+    }
 }
