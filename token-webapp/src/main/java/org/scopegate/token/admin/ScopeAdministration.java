@@ -76,6 +76,7 @@ public final class ScopeAdministration {
             service.scopes().insert(c, scope);
             return null;
         });
+        service.scopes().invalidate();
         return view(scope);
     }
 
@@ -101,6 +102,7 @@ public final class ScopeAdministration {
             }
             return service.scopes().loadAll(c).get(name);
         });
+        service.scopes().invalidate();
         return view(changed);
     }
 
@@ -120,6 +122,7 @@ public final class ScopeAdministration {
             service.scopes().delete(c, name);
             return null;
         });
+        service.scopes().invalidate();
     }
 
     private static Map<String, Object> view(ScopeRecord scope) {

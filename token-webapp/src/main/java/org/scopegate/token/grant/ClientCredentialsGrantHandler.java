@@ -62,7 +62,7 @@ public final class ClientCredentialsGrantHandler implements GrantHandler {
             throws SQLException, OAuthException {
         ClientCredentialsGrant grant = ClientCredentialsGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
-        String scope = scopeResolver.resolve(requested, Collections.emptySet(), scopes.loadAll(connection));
+        String scope = scopeResolver.resolve(requested, Collections.emptySet(), scopes.forGrants(connection));
         TokenResponse response = issuer.issue(connection, client, null, scope,
                 GrantTypes.CLIENT_CREDENTIALS, false, null, clock.getAsLong());
         connection.commit();

@@ -91,7 +91,7 @@ public final class PasswordGrantHandler implements GrantHandler {
      */
     public TokenResponse issueToUser(Connection connection, ClientRecord client, UserRecord user,
             Set<String> requested, boolean withRefresh) throws SQLException {
-        Map<String, ScopeRecord> known = scopes.loadAll(connection);
+        Map<String, ScopeRecord> known = scopes.forGrants(connection);
         String scope = scopeResolver.resolve(requested, user.roles(), known);
         long now = clock.getAsLong();
         TokenResponse response = issuer.issue(connection, client, user.username(), scope, GrantTypes.PASSWORD,

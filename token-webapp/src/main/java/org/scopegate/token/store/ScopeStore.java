@@ -26,11 +26,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * JDBC access to {@code oauth_scope} and {@code oauth_scope_role}.
+ * JDBC access to {@code oauth_scope} and {@code oauth_scope_role}. Grants read the scopes through a copy at most
+ * {@link #GRANT_COPY_MILLIS} old ({@link #forGrants(Connection)}): scopes change rarely and every token request
+ * needs all of them. A change made through this webapp drops the copy at once ({@link #invalidate()} after its
+ * commit); another token service on the same database sees it within that time.
  */
 public final class ScopeStore {
+
+    /** How long grants may use a copy of the scopes read earlier. */
+    public static final long GRANT_COPY_MILLIS = 5000;
 
     private static final String SELECT_ALL = "SELECT s.name, s.description, r.role_name FROM oauth_scope s "
             + "LEFT OUTER JOIN oauth_scope_role r ON r.scope_name = s.name ORDER BY s.name";
@@ -40,6 +47,40 @@ public final class ScopeStore {
     private static final String INSERT_ROLE = "INSERT INTO oauth_scope_role (scope_name, role_name) VALUES (?, ?)";
     private static final String DELETE_ROLES = "DELETE FROM oauth_scope_role WHERE scope_name = ?";
     private static final String DELETE = "DELETE FROM oauth_scope WHERE name = ?";
+
+    private final AtomicLong generation = new AtomicLong();
+    private volatile GrantCopy copy;
+
+    /**
+     * @param connection a connection
+     * @return every scope by name, as read at most {@link #GRANT_COPY_MILLIS} ago (unmodifiable)
+     * @throws SQLException on a database failure
+     */
+    public Map<String, ScopeRecord> forGrants(Connection connection) throws SQLException {
+        GrantCopy current = copy;
+        long now = System.nanoTime();
+        if (current != null && now - current.readAt() < GRANT_COPY_MILLIS * 1_000_000L) {
+            return current.scopes();
+        }
+        long readGeneration = generation.get();
+        Map<String, ScopeRecord> scopes = Collections.unmodifiableMap(loadAll(connection));
+        if (generation.get() == readGeneration) {
+            // not kept when a change was committed while reading: the copy might predate it
+            copy = new GrantCopy(scopes, now);
+        }
+        return scopes;
+    }
+
+    /**
+     * Drops the grants' copy: call after committing a change of scopes or of their roles.
+     */
+    public void invalidate() {
+        generation.incrementAndGet();
+        copy = null;
+    }
+
+    private record GrantCopy(Map<String, ScopeRecord> scopes, long readAt) {
+    }
 
     /**
      * @param connection a connection

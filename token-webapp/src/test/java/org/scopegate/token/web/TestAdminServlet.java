@@ -258,6 +258,33 @@ public class TestAdminServlet {
     }
 
     @Test
+    public void grantWhenScopeRolesChangedThenNextTokenFollowsAtOnce() {
+        // PREPARE: a grant reads the scopes first, so that the next ones could use a copy read before the change
+        server.createUser("ivy", "pw-ivy", "clerk");
+        String[] app = server.createClient(false, "password");
+        String auth = EmbeddedTokenServer.basic(app[0], app[1]);
+        String request = "grant_type=password&username=ivy&password=pw-ivy&scope=orders:write";
+        String before = EmbeddedTokenServer.json(server.postForm("", auth, request)).get("scope").asText();
+        server.admin("POST", "/scopes", "{\"name\":\"orders:write\",\"roles\":[\"clerk\"]}");
+
+        // TEST
+        String created = EmbeddedTokenServer.json(server.postForm("", auth, request)).get("scope").asText();
+        server.admin("PATCH", "/scopes/orders:write", "{\"roles\":[\"boss\"]}");
+        String patched = EmbeddedTokenServer.json(server.postForm("", auth, request)).get("scope").asText();
+        server.admin("PATCH", "/scopes/orders:write", "{\"roles\":[\"clerk\"]}");
+        String restored = EmbeddedTokenServer.json(server.postForm("", auth, request)).get("scope").asText();
+        server.admin("DELETE", "/scopes/orders:write", null);
+        String deleted = EmbeddedTokenServer.json(server.postForm("", auth, request)).get("scope").asText();
+
+        // VERIFY: the default scope whenever the requested one is unknown or not allowed to the user's roles
+        Assertions.assertEquals("default", before);
+        Assertions.assertEquals("orders:write", created);
+        Assertions.assertEquals("default", patched);
+        Assertions.assertEquals("orders:write", restored);
+        Assertions.assertEquals("default", deleted);
+    }
+
+    @Test
     public void deleteScopeWhenDefaultThenConflict() {
         // TEST
         HttpResponse<String> response = server.admin("DELETE", "/scopes/default", null);
