@@ -301,6 +301,13 @@ class InstallScriptIT {
         assertFalse(tokens.path("refresh_token").asText().isEmpty(), tokens::toString);
         assertEquals("Bearer", tokens.path("token_type").asText(), tokens::toString);
         assertEquals("read", tokens.path("scope").asText(), tokens::toString);
+        DemoServer.Result hashes = tokenctl(null, "password-hash");
+        assertEquals(0, hashes.exit(), hashes.output());
+        assertTrue(hashes.output().contains("algorithm=argon2id"), hashes.output());
+        Matcher counted = Pattern.compile("(?m)^hashes=(\\d+)$").matcher(hashes.output());
+        assertTrue(counted.find(), hashes.output());
+        assertTrue(Long.parseLong(counted.group(1)) >= 2, "user add and the login both hash: " + hashes.output());
+        assertFalse(hashes.output().contains(PASSWORD), "a password was printed");
 
         Http.Response ok = get(PROTECTED_URL, token);
         assertEquals(200, ok.status(), ok::toString);
