@@ -18,6 +18,7 @@ package org.scopegate.token.admin;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -44,6 +45,7 @@ import org.scopegate.token.web.OAuthResponses;
 public final class AdminServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Pattern EDGE_SLASHES = Pattern.compile("^/+|/+$");
     private static final Log log = LogFactory.getLog(AdminServlet.class);
     private static final String SESSION_PATH = "/api/admin";
     private static final String REALM = "Basic realm=\"token-admin\", charset=\"UTF-8\"";
@@ -116,7 +118,7 @@ public final class AdminServlet extends HttpServlet {
     private void route(HttpServletRequest request, HttpServletResponse response)
             throws AdminException, SQLException, IOException {
         String path = request.getPathInfo();
-        String[] segments = path == null ? new String[0] : path.replaceAll("^/+|/+$", "").split("/");
+        String[] segments = path == null ? new String[0] : EDGE_SLASHES.matcher(path).replaceAll("").split("/");
         String method = request.getMethod();
         String collection = segments.length > 0 ? segments[0] : "";
         String item = segments.length > 1 ? segments[1] : null;

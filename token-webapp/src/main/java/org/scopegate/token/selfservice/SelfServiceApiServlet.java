@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -66,6 +67,7 @@ import org.scopegate.token.web.OAuthResponses;
 public final class SelfServiceApiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Pattern EDGE_SLASHES = Pattern.compile("^/+|/+$");
     private static final Log log = LogFactory.getLog(SelfServiceApiServlet.class);
     private static final String BAD_SIGN_IN = "The user name or password is wrong, or the account is locked or "
             + "disabled";
@@ -105,7 +107,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
     private void route(HttpServletRequest request, HttpServletResponse response)
             throws AdminException, SQLException, IOException {
         String path = request.getPathInfo();
-        String[] s = path == null ? new String[0] : path.replaceAll("^/+|/+$", "").split("/");
+        String[] s = path == null ? new String[0] : EDGE_SLASHES.matcher(path).replaceAll("").split("/");
         String method = request.getMethod();
         if (s.length == 1 && "session".equals(s[0])) {
             session(request, response, method);
