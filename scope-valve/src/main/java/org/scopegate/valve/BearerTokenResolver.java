@@ -15,12 +15,14 @@
  */
 package org.scopegate.valve;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.catalina.connector.Request;
+import org.apache.tomcat.util.buf.ByteChunk;
 import org.apache.tomcat.util.buf.MessageBytes;
 import org.apache.tomcat.util.http.MimeHeaders;
 import org.apache.tomcat.util.res.StringManager;
@@ -61,12 +63,22 @@ public final class BearerTokenResolver {
      * @throws BearerTokenException when the request carries a malformed token or a token in two places
      */
     public String resolve(HttpServletRequest request) throws BearerTokenException {
-        String header = request instanceof Request tomcatRequest ? authorizationHeader(tomcatRequest) :
-                authorizationHeader(request);
-        if (header == null) {
-            return null;
+        String token;
+        if (request instanceof Request tomcatRequest) {
+            MessageBytes header = authorizationHeader(tomcatRequest);
+            if (header == null) {
+                return null;
+            }
+            // Read straight from the bytes Tomcat received: no String of the whole header on the hot path
+            token = header.getType() == MessageBytes.T_BYTES ? parseHeader(header.getByteChunk()) :
+                    parseHeader(header.toString());
+        } else {
+            String header = authorizationHeader(request);
+            if (header == null) {
+                return null;
+            }
+            token = parseHeader(header);
         }
-        String token = parseHeader(header);
         if (token == null) {
             return null;
         }
@@ -100,7 +112,7 @@ public final class BearerTokenResolver {
      * @return the only {@code Authorization} header, or {@code null} when there is none
      * @throws BearerTokenException when there are two or more
      */
-    private static String authorizationHeader(Request request) throws BearerTokenException {
+    private static MessageBytes authorizationHeader(Request request) throws BearerTokenException {
         MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
         MessageBytes found = null;
         for (int i = 0, n = headers.size(); i < n; i++) {
@@ -111,7 +123,7 @@ public final class BearerTokenResolver {
                 found = headers.getValue(i);
             }
         }
-        return found == null ? null : found.toString();
+        return found;
     }
 
 
@@ -151,6 +163,64 @@ public final class BearerTokenResolver {
             throw invalid("bearerTokenResolver.malformed");
         }
         return value.substring(start);
+    }
+
+
+    /**
+     * {@link #parseHeader(String)} on the header's bytes as Tomcat received them (ISO-8859-1, one character per
+     * byte): the same answers, and only the token becomes a String.
+     */
+    static String parseHeader(ByteChunk header) throws BearerTokenException {
+        return parseHeader(header.getBuffer(), header.getStart(), header.getEnd());
+    }
+
+
+    static String parseHeader(byte[] b, int from, int to) throws BearerTokenException {
+        int first = from;
+        int last = to;
+        while (first < last && Character.isWhitespace(latin1(b[first]))) {
+            first++;
+        }
+        while (last > first && Character.isWhitespace(latin1(b[last - 1]))) {
+            last--;
+        }
+        int space = first;
+        while (space < last && b[space] != ' ') {
+            space++;
+        }
+        if (space - first != SCHEME.length()) {
+            return null;
+        }
+        for (int k = 0; k < SCHEME.length(); k++) {
+            // ASCII letters only: no other ISO-8859-1 character folds to one of "bearer"
+            if ((b[first + k] | 0x20) != SCHEME.charAt(k)) {
+                return null;
+            }
+        }
+        int start = space;
+        while (start < last && b[start] == ' ') {
+            start++;
+        }
+        if (start == last) {
+            throw invalid("bearerTokenResolver.empty");
+        }
+        int i = start;
+        while (i < last && isB64TokenChar(latin1(b[i]))) {
+            i++;
+        }
+        int end = i;
+        while (i < last && b[i] == '=') {
+            i++;
+        }
+        if (end == start || i != last) {
+            throw invalid("bearerTokenResolver.malformed");
+        }
+        return new String(b, start, last - start, StandardCharsets.ISO_8859_1);
+    }
+
+
+    private static char latin1(byte b) {
+        return (char) (b & 0xFF);
     }
 
 

@@ -253,4 +253,48 @@ public class TestBearerTokenResolver {
         // VERIFY
         Assertions.assertNull(token);
     }
+
+
+    @Test
+    void parseHeaderWhenBytesThenSameAnswerAsTheString() {
+        // PREPARE: hand-picked headers, then random ones over characters that matter to the grammar
+        List<String> headers = new java.util.ArrayList<>(List.of("Bearer " + TOKEN, "bearer " + TOKEN, "BEARER  " + TOKEN,
+                " Bearer " + TOKEN + " ", "\tBearer " + TOKEN + "\u000B", "Bearer", "Bearer ", "Bearer    ",
+                "Bearer a b", "Bearer ==", "Bearer a=b", "Bearer a\u00A0", "\u00A0Bearer a", "Basic dXNlcjpwdw==",
+                "Bearerx a", "Bearer\ta", "B\u00EBarer a", "Bearer \u00E9", "", " ", "Bearer abc==="));
+        String alphabet = " \t\u000B\u001C\u00A0BbEeAaRr\u00EB=.-_~+/0Z,\"\u00FF";
+        java.util.Random random = new java.util.Random(6750);
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder header = new StringBuilder(random.nextBoolean() ? "Bearer " : "");
+            for (int k = random.nextInt(12); k > 0; k--) {
+                header.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            headers.add(header.toString());
+        }
+
+        for (String header : headers) {
+            // TEST
+            String fromString = outcome(() -> BearerTokenResolver.parseHeader(header));
+            byte[] bytes = ("xx" + header + "yy").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            String fromBytes = outcome(() -> BearerTokenResolver.parseHeader(bytes, 2, bytes.length - 2));
+
+            // VERIFY
+            Assertions.assertEquals(fromString, fromBytes, "header [" + header + "]");
+        }
+    }
+
+
+    private interface Parse {
+        String parse() throws BearerTokenException;
+    }
+
+
+    private static String outcome(Parse parse) {
+        try {
+            String token = parse.parse();
+            return token == null ? "no token" : "token " + token;
+        } catch (BearerTokenException e) {
+            return "error " + e.getError().getDescription();
+        }
+    }
 }
