@@ -135,40 +135,17 @@ public final class BearerTokenResolver {
      * @throws BearerTokenException when the scheme is {@code Bearer} but the rest is not {@code 1*SP b64token}
      */
     static String parseHeader(String header) throws BearerTokenException {
-        String value = header.strip();
-        int space = 0;
-        while (space < value.length() && value.charAt(space) != ' ') {
-            space++;
-        }
-        if (space != SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            return null;
-        }
-        int start = space;
-        while (start < value.length() && value.charAt(start) == ' ') {
-            start++;
-        }
-        if (start == value.length()) {
-            throw invalid("bearerTokenResolver.empty");
-        }
-        // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-        int i = start;
-        while (i < value.length() && isB64TokenChar(value.charAt(i))) {
-            i++;
-        }
-        int end = i;
-        while (i < value.length() && value.charAt(i) == '=') {
-            i++;
-        }
-        if (end == start || i != value.length()) {
-            throw invalid("bearerTokenResolver.malformed");
-        }
-        return value.substring(start);
+        // One grammar, on bytes. Stripped first, so that Unicode white space at the ends goes as before; any
+        // other character beyond ISO-8859-1 becomes '?', which, like the character itself, is neither part of
+        // "Bearer", nor a space, nor a b64token character.
+        byte[] bytes = header.strip().getBytes(StandardCharsets.ISO_8859_1);
+        return parseHeader(bytes, 0, bytes.length);
     }
 
 
     /**
-     * {@link #parseHeader(String)} on the header's bytes as Tomcat received them (ISO-8859-1, one character per
-     * byte): the same answers, and only the token becomes a String.
+     * The header's bytes as Tomcat received them (ISO-8859-1, one character per byte): only the token becomes a
+     * String on the hot path.
      */
     static String parseHeader(ByteChunk header) throws BearerTokenException {
         return parseHeader(header.getBuffer(), header.getStart(), header.getEnd());

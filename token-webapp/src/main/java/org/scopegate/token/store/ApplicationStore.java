@@ -22,20 +22,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * JDBC access to {@code oauth_application}.
  */
 public final class ApplicationStore {
 
-    /** Separates the grant types stored in one column (compiled once: this runs on every client lookup). */
-    private static final Pattern SPACES = Pattern.compile(" +");
     private static final String COLUMNS = "id, name, owner, grant_types, created_at";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_application WHERE id = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_application ORDER BY id";
@@ -100,7 +96,7 @@ public final class ApplicationStore {
             } else {
                 ps.setString(2, owner);
             }
-            ps.setString(3, String.join(" ", grantTypes));
+            ps.setString(3, GrantTypeColumn.write(grantTypes));
             ps.setLong(4, now);
             ps.executeUpdate();
             // Derby answers the identity alone, PostgreSQL every column: the id comes first in both.
@@ -122,7 +118,7 @@ public final class ApplicationStore {
     public void update(Connection connection, ApplicationRecord application) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
             ps.setString(1, application.name());
-            ps.setString(2, String.join(" ", application.grantTypes()));
+            ps.setString(2, GrantTypeColumn.write(application.grantTypes()));
             ps.setLong(3, application.id());
             ps.executeUpdate();
         }
@@ -143,9 +139,7 @@ public final class ApplicationStore {
     }
 
     private static ApplicationRecord read(ResultSet rs) throws SQLException {
-        String grantTypes = rs.getString(4).trim();
-        Set<String> grants = grantTypes.isEmpty() ? Collections.emptySet()
-                : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(SPACES.split(grantTypes))));
+        Set<String> grants = GrantTypeColumn.read(rs.getString(4));
         return new ApplicationRecord(rs.getLong(1), rs.getString(2), rs.getString(3), grants, rs.getLong(5));
     }
 }

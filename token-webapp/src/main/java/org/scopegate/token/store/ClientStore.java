@@ -21,20 +21,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * JDBC access to {@code oauth_client}.
  */
 public final class ClientStore {
 
-    /** Separates the grant types stored in one column (compiled once: this runs on every client lookup). */
-    private static final Pattern SPACES = Pattern.compile(" +");
     private static final String COLUMNS = "client_id, secret_digest, name, owner, grant_types, can_introspect, "
             + "enabled, created_at, application_id, key_type";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_client WHERE client_id = ?";
@@ -112,7 +106,7 @@ public final class ClientStore {
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(UPDATE_APPLICATION)) {
             ps.setString(1, name);
-            ps.setString(2, String.join(" ", grantTypes));
+            ps.setString(2, GrantTypeColumn.write(grantTypes));
             ps.setLong(3, applicationId);
             ps.executeUpdate();
         }
@@ -133,7 +127,7 @@ public final class ClientStore {
             } else {
                 ps.setString(4, client.owner());
             }
-            ps.setString(5, String.join(" ", client.grantTypes()));
+            ps.setString(5, GrantTypeColumn.write(client.grantTypes()));
             ps.setBoolean(6, client.canIntrospect());
             ps.setBoolean(7, client.enabled());
             ps.setLong(8, client.createdAt());
@@ -153,7 +147,7 @@ public final class ClientStore {
     public void update(Connection connection, ClientRecord client) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
             ps.setString(1, client.name());
-            ps.setString(2, String.join(" ", client.grantTypes()));
+            ps.setString(2, GrantTypeColumn.write(client.grantTypes()));
             ps.setBoolean(3, client.canIntrospect());
             ps.setBoolean(4, client.enabled());
             ps.setString(5, client.clientId());
@@ -188,9 +182,7 @@ public final class ClientStore {
     }
 
     private static ClientRecord read(ResultSet rs) throws SQLException {
-        String grantTypes = rs.getString(5).trim();
-        Set<String> grants = grantTypes.isEmpty() ? Collections.emptySet()
-                : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(SPACES.split(grantTypes))));
+        Set<String> grants = GrantTypeColumn.read(rs.getString(5));
         return new ClientRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), grants,
                 rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getString(10));
     }
