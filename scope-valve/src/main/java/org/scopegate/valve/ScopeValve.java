@@ -37,6 +37,7 @@ import jakarta.servlet.ServletException;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Server;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Request;
@@ -49,6 +50,7 @@ import org.scopegate.valve.introspect.DataSourceTokenIntrospector;
 import org.scopegate.valve.introspect.HttpTokenIntrospector;
 import org.scopegate.valve.introspect.IntrospectionException;
 import org.scopegate.valve.introspect.IntrospectionStatistics;
+import org.scopegate.valve.introspect.LoopbackHost;
 import org.scopegate.valve.introspect.RevocationFeedPoller;
 import org.scopegate.valve.introspect.ServiceHealth;
 import org.scopegate.valve.introspect.TokenDigest;
@@ -129,6 +131,7 @@ public class ScopeValve extends ValveBase {
     private volatile int retryAfter = 5;
     private volatile String trustStore;
     private volatile String trustStorePassword;
+    private volatile boolean allowCleartextIntrospection;
 
     private final BearerTokenResolver resolver = new BearerTokenResolver();
     private final IntrospectionStatistics statistics = new IntrospectionStatistics();
@@ -483,6 +486,27 @@ public class ScopeValve extends ValveBase {
      */
     public void setTrustStorePassword(String trustStorePassword) {
         this.trustStorePassword = trustStorePassword;
+    }
+
+
+    /**
+     * @return whether {@code http://} token service URLs to hosts other than loopback are accepted
+     */
+    public boolean isAllowCleartextIntrospection() {
+        return allowCleartextIntrospection;
+    }
+
+
+    /**
+     * Whether an {@code http://} {@code introspectionUrl} or {@code revocationFeedUrl} may name a host that is not
+     * loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}). Such a URL sends every token and the valve's
+     * own secret in clear, so the valve refuses to start with one unless this is {@code true} (a network the
+     * administrator trusts, or TLS added by something else on the way). The default value is {@code false}.
+     *
+     * @param allowCleartextIntrospection {@code true} to accept cleartext towards another host
+     */
+    public void setAllowCleartextIntrospection(boolean allowCleartextIntrospection) {
+        this.allowCleartextIntrospection = allowCleartextIntrospection;
     }
 
 
@@ -872,15 +896,19 @@ public class ScopeValve extends ValveBase {
             throw invalid("scopeValve.oneSource");
         }
         if (http) {
-            checkUrl("introspectionUrl", introspectionUrl);
-            if (!isBlank(revocationFeedUrl)) {
-                checkUrl("revocationFeedUrl", revocationFeedUrl);
-            }
+            URI introspection = checkUrl("introspectionUrl", introspectionUrl);
+            URI feed = isBlank(revocationFeedUrl) ? HttpTokenIntrospector.defaultRevocationFeedUri(introspection) :
+                    checkUrl("revocationFeedUrl", revocationFeedUrl);
+            checkTransport("introspectionUrl", introspection);
+            checkTransport("revocationFeedUrl", feed);
             if (isBlank(clientId) || isUnresolved(clientId)) {
                 throw invalid("scopeValve.noClientId");
             }
             if (isBlank(clientSecret) || isUnresolved(clientSecret)) {
                 throw invalid("scopeValve.noClientSecret");
+            }
+            if (PlaceholderSecrets.isPlaceholder(clientSecret)) {
+                throw invalid("scopeValve.placeholderSecret");
             }
         } else if (isUnresolved(dataSourceName)) {
             throw invalid("scopeValve.badValue", "dataSourceName", dataSourceName);
@@ -964,15 +992,29 @@ public class ScopeValve extends ValveBase {
     }
 
 
-    private void checkUrl(String name, String value) throws LifecycleException {
+    private static URI checkUrl(String name, String value) throws LifecycleException {
         try {
             URI uri = new URI(value.strip());
             if (!uri.isAbsolute() || uri.getHost() == null ||
                     !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw invalid("scopeValve.badValue", name, value);
             }
+            return uri;
         } catch (URISyntaxException e) {
             throw new LifecycleException(sm.getString("scopeValve.badValue", name, value), e);
+        }
+    }
+
+
+    private void checkTransport(String name, URI uri) throws LifecycleException {
+        if (!"http".equals(uri.getScheme()) || LoopbackHost.isLoopback(uri)) {
+            return;
+        }
+        if (!allowCleartextIntrospection) {
+            throw invalid("scopeValve.cleartext", name, uri);
+        }
+        if (getState() == LifecycleState.STARTING_PREP) {
+            containerLog.warn(sm.getString("scopeValve.cleartextAllowed", name, uri));
         }
     }
 
