@@ -23,6 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,9 +49,11 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 import org.scopegate.valve.introspect.DataSourceTokenIntrospector;
+import org.scopegate.valve.introspect.FailoverTokenIntrospector;
 import org.scopegate.valve.introspect.HttpTokenIntrospector;
 import org.scopegate.valve.introspect.IntrospectionException;
 import org.scopegate.valve.introspect.IntrospectionStatistics;
+import org.scopegate.valve.introspect.KeyManager;
 import org.scopegate.valve.introspect.RevocationFeedPoller;
 import org.scopegate.valve.introspect.ServiceHealth;
 import org.scopegate.valve.introspect.TokenDigest;
@@ -96,6 +101,9 @@ public class ScopeValve extends ValveBase {
     protected static final StringManager sm = StringManager.getManager(ScopeValve.class);
 
     private static final Log log = LogFactory.getLog(ScopeValve.class);
+
+    /** Time after which a key manager out of service gets one request again, in ms. */
+    private static final long KEY_MANAGER_PROBE_INTERVAL = 2000;
 
 
     // ------------------------------------------------------------------------------------------ Constructors
@@ -158,6 +166,7 @@ public class ScopeValve extends ValveBase {
     private volatile RevocationFeedPoller poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
+    private volatile List<KeyManager> keyManagers = List.of();
 
 
     // -------------------------------------------------------------------------------------------- Properties
@@ -209,10 +218,12 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * The RFC 7662 introspection endpoint, for example {@code http://localhost:8080/token/introspect}. Either this
-     * or {@code dataSourceName} is required. No default.
+     * The RFC 7662 introspection endpoint, for example {@code http://localhost:8080/token/introspect}, or the
+     * endpoints of several equal key managers separated by spaces or commas: introspection is spread over those
+     * in service and fails over to the next one, and the revocation feed of every one is followed. Either this or
+     * {@code dataSourceName} is required. No default.
      *
-     * @param introspectionUrl an absolute {@code http} or {@code https} URL
+     * @param introspectionUrl one or more absolute {@code http} or {@code https} URLs
      */
     public void setIntrospectionUrl(String introspectionUrl) {
         this.introspectionUrl = introspectionUrl;
@@ -334,10 +345,10 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * The revocation feed. The default is {@code introspectionUrl} with its last path segment replaced by
-     * {@code revocations}.
+     * The revocation feed, or one per key manager of {@code introspectionUrl}, in the same order. The default is
+     * each introspection URL with its last path segment replaced by {@code revocations}.
      *
-     * @param revocationFeedUrl an absolute {@code http} or {@code https} URL
+     * @param revocationFeedUrl one or more absolute {@code http} or {@code https} URLs
      */
     public void setRevocationFeedUrl(String revocationFeedUrl) {
         this.revocationFeedUrl = revocationFeedUrl;
@@ -612,6 +623,42 @@ public class ScopeValve extends ValveBase {
 
 
     /**
+     * @return the key managers of {@code introspectionUrl} (0 with {@code dataSourceName})
+     */
+    public int getKeyManagerCount() {
+        return keyManagers.size();
+    }
+
+
+    /**
+     * @return the key managers in service for introspection
+     */
+    public int getAvailableKeyManagerCount() {
+        int n = 0;
+        for (KeyManager k : keyManagers) {
+            if (k.isAvailable()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+
+    /**
+     * @return one line per key manager: its URL, whether it is in service, how its feed is followed, the feed's lag
+     *         and the last event acknowledged to it
+     */
+    public String[] getKeyManagerStatus() {
+        List<KeyManager> list = keyManagers;
+        String[] lines = new String[list.size()];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = list.get(i).toString();
+        }
+        return lines;
+    }
+
+
+    /**
      * @return whether cached answers are in use (the revocation feed is recent enough)
      */
     public boolean isCacheTrusted() {
@@ -872,9 +919,15 @@ public class ScopeValve extends ValveBase {
             throw invalid("scopeValve.oneSource");
         }
         if (http) {
-            checkUrl("introspectionUrl", introspectionUrl);
+            List<String> introspection = splitList(introspectionUrl);
+            checkUrls("introspectionUrl", introspectionUrl, introspection);
             if (!isBlank(revocationFeedUrl)) {
-                checkUrl("revocationFeedUrl", revocationFeedUrl);
+                List<String> feeds = splitList(revocationFeedUrl);
+                checkUrls("revocationFeedUrl", revocationFeedUrl, feeds);
+                if (feeds.size() != introspection.size()) {
+                    throw invalid("scopeValve.feedCount", Integer.toString(feeds.size()),
+                            Integer.toString(introspection.size()));
+                }
             }
             if (isBlank(clientId) || isUnresolved(clientId)) {
                 throw invalid("scopeValve.noClientId");
@@ -918,12 +971,22 @@ public class ScopeValve extends ValveBase {
 
     private TokenIntrospector createIntrospector() throws LifecycleException {
         if (isBlank(dataSourceName)) {
-            URI introspection = URI.create(introspectionUrl.strip());
-            URI feed = isBlank(revocationFeedUrl) ? HttpTokenIntrospector.defaultRevocationFeedUri(introspection) :
-                    URI.create(revocationFeedUrl.strip());
-            return new HttpTokenIntrospector(introspection, feed, clientId, clientSecret, connectTimeout, readTimeout,
-                    createSslContext());
+            List<String> introspection = splitList(introspectionUrl);
+            List<String> feeds = isBlank(revocationFeedUrl) ? null : splitList(revocationFeedUrl);
+            SSLContext sslContext = createSslContext();
+            List<KeyManager> list = new ArrayList<>();
+            for (int i = 0; i < introspection.size(); i++) {
+                URI uri = URI.create(introspection.get(i));
+                URI feed = feeds == null ? HttpTokenIntrospector.defaultRevocationFeedUri(uri) :
+                        URI.create(feeds.get(i));
+                list.add(new KeyManager(i, new HttpTokenIntrospector(uri, feed, clientId, clientSecret,
+                        connectTimeout, readTimeout, sslContext), KEY_MANAGER_PROBE_INTERVAL, System::nanoTime,
+                        introspection.size() > 1 ? containerLog : null));
+            }
+            keyManagers = List.copyOf(list);
+            return new FailoverTokenIntrospector(list);
         }
+        keyManagers = List.of();
         Service service = Container.getService(getContainer());
         Context global = service == null || service.getServer() == null ? null :
                 service.getServer().getGlobalNamingContext();
@@ -964,10 +1027,42 @@ public class ScopeValve extends ValveBase {
     }
 
 
+    /**
+     * Splits a list attribute: values separated by spaces, commas or both.
+     *
+     * @param value the attribute
+     *
+     * @return the values, in order
+     */
+    static List<String> splitList(String value) {
+        List<String> values = new ArrayList<>();
+        for (String part : value.strip().split("[\\s,]+")) {
+            if (!part.isEmpty()) {
+                values.add(part);
+            }
+        }
+        return values;
+    }
+
+
+    private void checkUrls(String name, String value, List<String> urls) throws LifecycleException {
+        if (urls.isEmpty()) {
+            throw invalid("scopeValve.badValue", name, value);
+        }
+        for (String url : urls) {
+            checkUrl(name, url);
+        }
+        if (new HashSet<>(urls).size() != urls.size()) {
+            throw invalid("scopeValve.duplicateUrl", name, value);
+        }
+    }
+
+
     private void checkUrl(String name, String value) throws LifecycleException {
         try {
             URI uri = new URI(value.strip());
-            if (!uri.isAbsolute() || uri.getHost() == null ||
+            if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawQuery() != null ||
+                    uri.getRawFragment() != null ||
                     !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw invalid("scopeValve.badValue", name, value);
             }
