@@ -40,6 +40,7 @@ import jakarta.servlet.ServletException;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Server;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Request;
@@ -54,6 +55,7 @@ import org.scopegate.valve.introspect.HttpTokenIntrospector;
 import org.scopegate.valve.introspect.IntrospectionException;
 import org.scopegate.valve.introspect.IntrospectionStatistics;
 import org.scopegate.valve.introspect.KeyManager;
+import org.scopegate.valve.introspect.LoopbackHost;
 import org.scopegate.valve.introspect.RevocationFeedPoller;
 import org.scopegate.valve.introspect.ServiceHealth;
 import org.scopegate.valve.introspect.TokenDigest;
@@ -137,6 +139,7 @@ public class ScopeValve extends ValveBase {
     private volatile int retryAfter = 5;
     private volatile String trustStore;
     private volatile String trustStorePassword;
+    private volatile boolean allowCleartextIntrospection;
 
     private final BearerTokenResolver resolver = new BearerTokenResolver();
     private final IntrospectionStatistics statistics = new IntrospectionStatistics();
@@ -494,6 +497,27 @@ public class ScopeValve extends ValveBase {
      */
     public void setTrustStorePassword(String trustStorePassword) {
         this.trustStorePassword = trustStorePassword;
+    }
+
+
+    /**
+     * @return whether {@code http://} token service URLs to hosts other than loopback are accepted
+     */
+    public boolean isAllowCleartextIntrospection() {
+        return allowCleartextIntrospection;
+    }
+
+
+    /**
+     * Whether an {@code http://} {@code introspectionUrl} or {@code revocationFeedUrl} may name a host that is not
+     * loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}). Such a URL sends every token and the valve's
+     * own secret in clear, so the valve refuses to start with one unless this is {@code true} (a network the
+     * administrator trusts, or TLS added by something else on the way). The default value is {@code false}.
+     *
+     * @param allowCleartextIntrospection {@code true} to accept cleartext towards another host
+     */
+    public void setAllowCleartextIntrospection(boolean allowCleartextIntrospection) {
+        this.allowCleartextIntrospection = allowCleartextIntrospection;
     }
 
 
@@ -919,21 +943,33 @@ public class ScopeValve extends ValveBase {
             throw invalid("scopeValve.oneSource");
         }
         if (http) {
-            List<String> introspection = splitList(introspectionUrl);
-            checkUrls("introspectionUrl", introspectionUrl, introspection);
-            if (!isBlank(revocationFeedUrl)) {
-                List<String> feeds = splitList(revocationFeedUrl);
-                checkUrls("revocationFeedUrl", revocationFeedUrl, feeds);
+            List<URI> introspection = checkUrls("introspectionUrl", introspectionUrl);
+            List<URI> feeds = new ArrayList<>();
+            if (isBlank(revocationFeedUrl)) {
+                for (URI uri : introspection) {
+                    feeds.add(HttpTokenIntrospector.defaultRevocationFeedUri(uri));
+                }
+            } else {
+                feeds = checkUrls("revocationFeedUrl", revocationFeedUrl);
                 if (feeds.size() != introspection.size()) {
                     throw invalid("scopeValve.feedCount", Integer.toString(feeds.size()),
                             Integer.toString(introspection.size()));
                 }
+            }
+            for (URI uri : introspection) {
+                checkTransport("introspectionUrl", uri);
+            }
+            for (URI uri : feeds) {
+                checkTransport("revocationFeedUrl", uri);
             }
             if (isBlank(clientId) || isUnresolved(clientId)) {
                 throw invalid("scopeValve.noClientId");
             }
             if (isBlank(clientSecret) || isUnresolved(clientSecret)) {
                 throw invalid("scopeValve.noClientSecret");
+            }
+            if (PlaceholderSecrets.isPlaceholder(clientSecret)) {
+                throw invalid("scopeValve.placeholderSecret");
             }
         } else if (isUnresolved(dataSourceName)) {
             throw invalid("scopeValve.badValue", "dataSourceName", dataSourceName);
@@ -1045,20 +1081,23 @@ public class ScopeValve extends ValveBase {
     }
 
 
-    private void checkUrls(String name, String value, List<String> urls) throws LifecycleException {
-        if (urls.isEmpty()) {
+    private static List<URI> checkUrls(String name, String value) throws LifecycleException {
+        List<String> values = splitList(value);
+        if (values.isEmpty()) {
             throw invalid("scopeValve.badValue", name, value);
         }
-        for (String url : urls) {
-            checkUrl(name, url);
+        List<URI> uris = new ArrayList<>();
+        for (String url : values) {
+            uris.add(checkUrl(name, url));
         }
-        if (new HashSet<>(urls).size() != urls.size()) {
+        if (new HashSet<>(uris).size() != uris.size()) {
             throw invalid("scopeValve.duplicateUrl", name, value);
         }
+        return uris;
     }
 
 
-    private void checkUrl(String name, String value) throws LifecycleException {
+    private static URI checkUrl(String name, String value) throws LifecycleException {
         try {
             URI uri = new URI(value.strip());
             if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawQuery() != null ||
@@ -1066,8 +1105,22 @@ public class ScopeValve extends ValveBase {
                     !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw invalid("scopeValve.badValue", name, value);
             }
+            return uri;
         } catch (URISyntaxException e) {
             throw new LifecycleException(sm.getString("scopeValve.badValue", name, value), e);
+        }
+    }
+
+
+    private void checkTransport(String name, URI uri) throws LifecycleException {
+        if (!"http".equals(uri.getScheme()) || LoopbackHost.isLoopback(uri)) {
+            return;
+        }
+        if (!allowCleartextIntrospection) {
+            throw invalid("scopeValve.cleartext", name, uri);
+        }
+        if (getState() == LifecycleState.STARTING_PREP) {
+            containerLog.warn(sm.getString("scopeValve.cleartextAllowed", name, uri));
         }
     }
 
