@@ -75,14 +75,15 @@ public final class DataSources implements AutoCloseable {
     }
 
     /**
-     * A pool of connections to PostgreSQL. A connection that sat idle for a while is checked before use, and idle
-     * connections are checked in the background, so that a database restart costs no request.
+     * A pool of connections to PostgreSQL. A connection that sat idle for a second or more is checked before use
+     * ({@link CheckedAfterIdlePool}), and idle connections are checked in the background, so that a database restart
+     * costs no request once the pool is quiet.
      *
      * @param settings URL, user, password, pool size
      * @return the pool (no connection is opened yet)
      */
     public static DataSources postgreSql(JdbcSettings settings) {
-        BasicDataSource pool = new BasicDataSource();
+        BasicDataSource pool = new CheckedAfterIdlePool();
         pool.setDriver(new org.postgresql.Driver());
         pool.setUrl(settings.url());
         if (settings.user() != null) {

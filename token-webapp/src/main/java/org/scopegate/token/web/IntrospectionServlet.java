@@ -70,7 +70,7 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
         parameters.get(OAuth2ParameterNames.TOKEN_TYPE_HINT);
         String digest = Digests.sha256Hex(token);
         long now = service().clock().getAsLong();
-        Found found = withClient(request, parameters, (c, client) -> {
+        Found found = readWithClient(request, parameters, (c, client) -> {
             requireIntrospect(client);
             TokenRecord live = service().tokens().find(c, digest);
             if (live == null || !live.isActiveAccessToken(now)) {

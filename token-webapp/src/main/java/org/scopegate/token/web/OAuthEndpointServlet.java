@@ -125,6 +125,27 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
     }
 
     /**
+     * As {@link #withClient(HttpServletRequest, FormParameters, ClientWork)} for work that only reads: each statement
+     * on its own, no transaction ({@link org.scopegate.token.store.Database#read}).
+     *
+     * @param request the request
+     * @param parameters the body parameters, or {@code null} for a request without body
+     * @param connectionWork what to read for the authenticated application
+     * @param <T> the result
+     * @return the result
+     * @throws OAuthException when authentication fails or the work throws it
+     * @throws SQLException on a database failure
+     */
+    protected <T> T readWithClient(HttpServletRequest request, FormParameters parameters,
+            ClientWork<T> connectionWork) throws OAuthException, SQLException {
+        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        return service.database().read(c -> {
+            ClientRecord client = service.clientAuthenticator().authenticate(c, credentials);
+            return connectionWork.apply(c, client);
+        });
+    }
+
+    /**
      * Work done with a connection for an authenticated application.
      *
      * @param <T> the result

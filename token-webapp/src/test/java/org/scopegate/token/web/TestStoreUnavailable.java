@@ -135,6 +135,28 @@ public class TestStoreUnavailable {
     }
 
     @Test
+    public void introspectWhenIdleConnectionsWereCutThenTheNextRequestStillWorks() throws Exception {
+        // PREPARE: the pool holds connections; the database ends them while they sit idle (a restart, a firewall)
+        JsonNode tokens = EmbeddedTokenServer.json(server.postForm("", app,
+                "grant_type=password&username=alice&password=" + PASSWORD));
+        String access = tokens.get("access_token").asText();
+        Assertions.assertTrue(EmbeddedTokenServer.json(server.postForm("/introspect", introspector,
+                "token=" + access)).get("active").asBoolean());
+        Thread.sleep(1200);
+        int ended = cluster.terminateConnections(database.name());
+
+        // TEST: a connection idle a second or more is checked before it is lent
+        HttpResponse<String> answer = server.postForm("/introspect", introspector, "token=" + access);
+        HttpResponse<String> grant = server.postForm("", app, "grant_type=client_credentials");
+
+        // VERIFY
+        Assertions.assertTrue(ended > 0, "the pool had idle connections");
+        Assertions.assertEquals(200, answer.statusCode(), answer.body());
+        Assertions.assertTrue(EmbeddedTokenServer.json(answer).get("active").asBoolean());
+        Assertions.assertEquals(200, grant.statusCode(), grant.body());
+    }
+
+    @Test
     public void grantWhenConnectionLostInTheMiddleThen503AndNoTokenWritten() throws Exception {
         // PREPARE: a grant that stops, after inserting its tokens, on a lock this test holds; then its session dies
         Assertions.assertEquals(200, server.postForm("", app, "grant_type=client_credentials").statusCode());
