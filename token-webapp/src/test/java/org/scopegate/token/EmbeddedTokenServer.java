@@ -32,6 +32,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -40,6 +42,8 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ContextResource;
+import org.apache.tomcat.util.descriptor.web.ContextResourceLink;
 import org.scopegate.testsupport.TestDatabase;
 
 /**
@@ -53,12 +57,16 @@ import org.scopegate.testsupport.TestDatabase;
  */
 public final class EmbeddedTokenServer {
 
+    /** Name of the global DataSource of {@link #throughJndi(TestDatabase)}. */
+    public static final String JNDI_NAME = "jdbc/OAuthStore";
+
     /** Shared JSON mapper of the tests. */
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path base;
     private final Map<String, String> parameters = new HashMap<>();
     private TestDatabase database;
+    private TestDatabase jndiDatabase;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Tomcat tomcat;
     private Context context;
@@ -104,6 +112,44 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * Puts the store on that database through JNDI, as an administrator does: a global DataSource
+     * {@value #JNDI_NAME} (a DBCP2 pool made by its JNDI factory, like Tomcat's own), a {@code ResourceLink} in the
+     * webapp's context and the context parameter {@code dataSourceName}.
+     *
+     * @param database the database
+     * @return this
+     */
+    public EmbeddedTokenServer throughJndi(TestDatabase database) {
+        this.database = database;
+        this.jndiDatabase = database;
+        parameters.remove("databaseDirectory");
+        parameters.remove("jdbcUrl");
+        parameters.remove("jdbcUser");
+        parameters.remove("jdbcPassword");
+        parameters.remove("jdbcPoolSize");
+        parameters.put("dataSourceName", JNDI_NAME);
+        return this;
+    }
+
+    private void addGlobalDataSource(TestDatabase db) {
+        tomcat.enableNaming();
+        ContextResource resource = new ContextResource();
+        resource.setName(JNDI_NAME);
+        resource.setType(DataSource.class.getName());
+        resource.setProperty("factory", "org.apache.commons.dbcp2.BasicDataSourceFactory");
+        resource.setProperty("driverClassName", db.driverClassName());
+        resource.setProperty("url", db.url());
+        if (db.user() != null) {
+            resource.setProperty("username", db.user());
+            resource.setProperty("password", db.password());
+        }
+        resource.setProperty("maxTotal", "10");
+        resource.setProperty("defaultAutoCommit", "false");
+        resource.setProperty("testOnBorrow", "true");
+        tomcat.getServer().getGlobalNamingResources().addResource(resource);
+    }
+
+    /**
      * @return the PostgreSQL database of the store, or {@code null} on embedded Derby
      */
     public TestDatabase database() {
@@ -138,7 +184,17 @@ public final class EmbeddedTokenServer {
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
+        if (jndiDatabase != null) {
+            addGlobalDataSource(jndiDatabase);
+        }
         context = tomcat.addWebapp("/token", new File("src/main/webapp").getAbsolutePath());
+        if (jndiDatabase != null) {
+            ContextResourceLink link = new ContextResourceLink();
+            link.setName(JNDI_NAME);
+            link.setGlobal(JNDI_NAME);
+            link.setType(DataSource.class.getName());
+            context.getNamingResources().addResourceLink(link);
+        }
         parameters.forEach(context::addParameter);
         tomcat.start();
         port = connector.getLocalPort();

@@ -29,7 +29,8 @@ import java.util.List;
  */
 public final class TierStore {
 
-    private static final String COLUMNS = "t.name, t.request_quota, t.window_seconds, t.burst, t.description";
+    /** The columns of a tier, on the alias {@code t} of {@code oauth_throttle_tier}. */
+    static final String COLUMNS = "t.name, t.request_quota, t.window_seconds, t.burst, t.description";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_throttle_tier t";
     /** Unlimited first, then the largest rate (requests per second), then by name. */
     private static final Comparator<TierRecord> ORDER = Comparator
@@ -207,8 +208,17 @@ public final class TierStore {
     }
 
     private static TierRecord read(ResultSet rs) throws SQLException {
+        return read(rs, 1);
+    }
+
+    /**
+     * Reads a tier from the five columns of {@link #COLUMNS} starting at a position (for a query of another store
+     * that joins the tier, such as {@link TokenStore#findWithTier(Connection, String)}).
+     */
+    static TierRecord read(ResultSet rs, int first) throws SQLException {
         // getLong answers 0 for NULL: the unlimited tier's columns
-        return new TierRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5));
+        return new TierRecord(rs.getString(first), rs.getLong(first + 1), rs.getLong(first + 2),
+                rs.getLong(first + 3), rs.getString(first + 4));
     }
 
     private static void setQuota(PreparedStatement ps, int index, TierRecord tier) throws SQLException {

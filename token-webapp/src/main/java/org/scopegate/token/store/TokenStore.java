@@ -49,6 +49,12 @@ public final class TokenStore {
             + "WHERE client_id = ? AND username = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
             + "ORDER BY issued_at DESC";
     private static final String PURGE = "DELETE FROM oauth_token WHERE expires_at < ?";
+    private static final String SELECT_ONE_WITH_TIER = "SELECT k.token_digest, k.token_kind, k.client_id, k.username, "
+            + "k.scope, k.grant_type, k.family_id, k.issued_at, k.expires_at, k.revoked, k.used, " + TierStore.COLUMNS
+            + ", c.application_id FROM oauth_token k "
+            + "LEFT OUTER JOIN oauth_client c ON c.client_id = k.client_id "
+            + "LEFT OUTER JOIN oauth_application a ON a.id = c.application_id "
+            + "LEFT OUTER JOIN oauth_throttle_tier t ON t.name = a.tier_name WHERE k.token_digest = ?";
 
     /**
      * Inserts tokens in one batch.
@@ -91,6 +97,39 @@ public final class TokenStore {
                 return read(rs);
             }
         }
+    }
+
+    /**
+     * A token and the throttling tier of its application, in one query: what introspection answers, in one round trip
+     * to the store instead of two.
+     *
+     * @param connection a connection
+     * @param digest token digest
+     * @return the token and its tier (the tier {@code null} when the application is gone), or {@code null}
+     * @throws SQLException on a database failure
+     */
+    public TokenWithTier findWithTier(Connection connection, String digest) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_ONE_WITH_TIER)) {
+            ps.setString(1, digest);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                TokenRecord token = read(rs);
+                TierStore.ApplicationTier tier = rs.getString(12) == null ? null
+                        : new TierStore.ApplicationTier(rs.getLong(17), TierStore.read(rs, 12));
+                return new TokenWithTier(token, tier);
+            }
+        }
+    }
+
+    /**
+     * A token with the throttling tier of its application.
+     *
+     * @param token the token
+     * @param tier its application's tier, or {@code null}
+     */
+    public record TokenWithTier(TokenRecord token, TierStore.ApplicationTier tier) {
     }
 
     /**

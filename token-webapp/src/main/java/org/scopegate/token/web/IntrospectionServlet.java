@@ -32,6 +32,7 @@ import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.store.TierStore.ApplicationTier;
 import org.scopegate.token.store.TokenRecord;
+import org.scopegate.token.store.TokenStore;
 
 /**
  * Token introspection (RFC 7662) for applications allowed to introspect. Only a live access token is active;
@@ -72,11 +73,12 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
         long now = service().clock().getAsLong();
         Found found = readWithClient(request, parameters, (c, client) -> {
             requireIntrospect(client);
-            TokenRecord live = service().tokens().find(c, digest);
-            if (live == null || !live.isActiveAccessToken(now)) {
+            // the token and its application's tier in one query: one round trip to the store
+            TokenStore.TokenWithTier live = service().tokens().findWithTier(c, digest);
+            if (live == null || !live.token().isActiveAccessToken(now)) {
                 return null;
             }
-            return new Found(live, service().throttling().tiers().ofClient(c, live.clientId()));
+            return new Found(live.token(), live.tier());
         });
         if (found == null) {
             responses().writeJson(response, HttpServletResponse.SC_OK, INACTIVE);
