@@ -44,6 +44,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.scopegate.bench.load.LoadCommand;
+
 /**
  * The Java helper of {@code scripts/bench}, for what {@code wrk} cannot measure or do:
  * <ul>
@@ -54,6 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * replaces the content of {@code oauth_token} of the (stopped) embedded Derby store with {@code background}
  * random tokens plus pools of fresh access and refresh tokens whose clear values are written, one per line, to
  * the given files; through {@code SYSCS_UTIL.SYSCS_IMPORT_TABLE} from a generated CSV, not through HTTP.</li>
+ * <li>{@code load url=URL ...}: one run of HTTP load, open loop at a fixed rate or closed loop, each token of a
+ * token file used at most once ({@link LoadCommand}).</li>
  * </ul>
  * Runs with the WAR's {@code WEB-INF/classes} and {@code WEB-INF/lib/*} on the class path (the product's
  * classes and its own Derby version).
@@ -71,7 +75,7 @@ public final class BenchTool {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool hash|seed key=value...");
+            System.err.println("usage: BenchTool hash|seed|load key=value...");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -85,6 +89,7 @@ public final class BenchTool {
         switch (args[0]) {
             case "hash" -> hash(options);
             case "seed" -> seed(options);
+            case "load" -> LoadCommand.run(options);
             default -> throw new IllegalArgumentException("unknown sub-command " + args[0]);
         }
     }
