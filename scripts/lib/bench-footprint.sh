@@ -45,6 +45,7 @@ bench_footprint() {
 
     footprint_where_it_goes after
     footprint_cache_cost
+    footprint_allocation
 
     # "after" is stopped through stop_tomcat: its resident memory counts in rss_after_bench_mib; "before" does not
     footprint_use before
@@ -142,4 +143,42 @@ footprint_cache_cost() {
     bench_contract valve_cache_bytes_per_entry "$per"
     bench_row "footprint: one entry of the valve's token cache (\`cacheSize\`, default 10,000 entries)" \
         "$per bytes (10,000 entries: $(calc "$per * 10000 / 1048576" 1) MiB)"
+}
+
+footprint_allocation() {
+    # Bytes allocated per request by Tomcat's request threads on the recommended Tomcat, from JFR's exact per-thread
+    # counters (jdk.ThreadAllocationStatistics at the start and end of a recording around one run): the same
+    # resource without the valve (the open Host) and behind it, and an introspection.
+    local DEMO_DIR BASE TOMCAT_PID PORT_OFFSET jfc=$WORK/footprint-alloc.jfc k name f out
+    local -A per
+    footprint_use after
+    cat >"$jfc" <<'JFC'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="scripts/bench: allocation per thread">
+  <event name="jdk.ThreadAllocationStatistics">
+    <setting name="enabled">true</setting>
+    <setting name="period">everyChunk</setting>
+  </event>
+</configuration>
+JFC
+    for k in open protected introspection; do
+        name="footprint allocation $k"
+        f=$WORK/footprint-alloc-$k.jfr
+        rm -f "$f"
+        jcmd "$TOMCAT_PID" JFR.start name=bench-alloc settings="$jfc" filename="$f" >>"$LOG" 2>&1 \
+            || { bench_fail "footprint: JFR.start failed"; return 0; }
+        case $k in
+            open) run "$name" 4 2 /orders/catalog BENCH_HEADERS="Host: $OPEN_HOST" ;;
+            protected) run "$name" 4 2 /orders/catalog BENCH_HEADERS="Authorization: Bearer ${FP_TOKEN[after]}" ;;
+            introspection) run "$name" 4 2 /token/introspect BENCH_METHOD=POST BENCH_HEADERS="${FP_IBASIC[after]}" \
+                BENCH_BODY="token=${FP_TOKEN[after]}" ;;
+        esac
+        jcmd "$TOMCAT_PID" JFR.stop name=bench-alloc >>"$LOG" 2>&1 || { bench_fail "footprint: JFR.stop failed"; return 0; }
+        out=$(java -cp "$ROOT/bench/target/scopegate-bench.jar" org.scopegate.bench.BenchTool jfr-alloc file="$f" 2>&1) \
+            || { bench_fail "footprint: jfr-alloc failed: $out"; return 0; }
+        per[$k]=$(calc "$(sed -n 's/^allocated_bytes=//p' <<<"$out") / ${REQ[$name]}" 0)
+    done
+    bench_contract valve_alloc_bytes_per_request "$(calc "${per[protected]} - ${per[open]}" 0)"
+    bench_row "footprint: bytes allocated per request by the request threads (JFR), open / protected / the valve's share / introspection" \
+        "${per[open]} / ${per[protected]} / $(calc "${per[protected]} - ${per[open]}" 0) / ${per[introspection]}"
 }

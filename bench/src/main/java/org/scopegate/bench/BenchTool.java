@@ -46,6 +46,10 @@ import java.util.function.LongSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
 import org.scopegate.bench.load.LoadCommand;
 
 /**
@@ -61,6 +65,9 @@ import org.scopegate.bench.load.LoadCommand;
  * <li>{@code cache-cost [entries=N]}: the heap one entry of the valve's token cache costs: fills a
  * {@code TokenInfoCache} (from {@code scope-valve.jar}, with Tomcat's {@code lib/} on the class path) with N answers
  * shaped like the token service's and measures the heap in use after a full collection, before and after.</li>
+ * <li>{@code jfr-alloc file=F [threads=TEXT]}: the bytes allocated during a JFR recording by the threads whose name
+ * contains TEXT (default {@code -exec-}, Tomcat's request threads), from the recording's
+ * {@code jdk.ThreadAllocationStatistics} events at its start and end (exact counts, not samples).</li>
  * <li>{@code load url=URL ...}: one run of HTTP load, open loop at a fixed rate or closed loop, each token of a
  * token file used at most once ({@link LoadCommand}).</li>
  * </ul>
@@ -96,6 +103,7 @@ public final class BenchTool {
             case "seed" -> seed(options);
             case "load" -> LoadCommand.run(options);
             case "cache-cost" -> cacheCost(options);
+            case "jfr-alloc" -> jfrAllocation(options);
             default -> throw new IllegalArgumentException("unknown sub-command " + args[0]);
         }
     }
@@ -228,6 +236,44 @@ public final class BenchTool {
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
+    }
+
+
+    // ------------------------------------------------------------------------------------------------- jfr-alloc
+
+    private static void jfrAllocation(Map<String, String> o) throws IOException {
+        String part = o.getOrDefault("threads", "-exec-");
+        // thread id -> { first "allocated", last "allocated", events, time of the last event }
+        Map<Long, long[]> perThread = new HashMap<>();
+        long lastEmission = Long.MIN_VALUE;
+        for (RecordedEvent e : RecordingFile.readAllEvents(Paths.get(require(o, "file")))) {
+            if (!"jdk.ThreadAllocationStatistics".equals(e.getEventType().getName())) {
+                continue;
+            }
+            long time = e.getStartTime().toEpochMilli();
+            lastEmission = Math.max(lastEmission, time);
+            RecordedThread t = e.getThread("thread");
+            if (t == null || t.getJavaName() == null || !t.getJavaName().contains(part)) {
+                continue;
+            }
+            long allocated = e.getLong("allocated");
+            long[] v = perThread.computeIfAbsent(t.getJavaThreadId(), k -> new long[] { allocated, allocated, 0, 0 });
+            v[0] = Math.min(v[0], allocated);
+            v[1] = Math.max(v[1], allocated);
+            v[2]++;
+            v[3] = Math.max(v[3], time);
+        }
+        long total = 0;
+        for (long[] v : perThread.values()) {
+            if (v[2] > 1) {
+                total += v[1] - v[0];
+            } else if (lastEmission - v[3] < 1000) {
+                // seen only at the end: started during the recording, so everything it allocated counts
+                total += v[1];
+            }
+        }
+        System.out.printf(Locale.ROOT, "allocated_bytes=%d%n", total);
+        System.out.printf(Locale.ROOT, "threads=%d%n", perThread.size());
     }
 
 
