@@ -76,6 +76,23 @@ public final class LoadGenerator {
 
 
     /**
+     * The server is slower than the rate: the requests still due from the {@code i}-th on are never sent. They count
+     * in the latencies with what they have waited so far (a lower bound), so the figures do not flatter the server.
+     */
+    private void unsent(long i, long start, double period, long now) {
+        for (long k = i;; k++) {
+            long d = start + (long) (k * period);
+            if (d >= end) {
+                break;
+            }
+            if (d >= measureFrom) {
+                unsentLog.add(now - d);
+            }
+        }
+    }
+
+
+    /**
      * @param address        the server
      * @param template       the request
      * @param tokens         the tokens, each used once, or {@code null} when the request needs none
@@ -175,17 +192,7 @@ public final class LoadGenerator {
                 }
                 long now = System.nanoTime();
                 if (now - end > OVERRUN_NANOS) {
-                    // The server is slower than the rate: the requests still due are never sent. They count in the
-                    // latencies with what they have waited so far (a lower bound), so the figures do not flatter it.
-                    for (long k = i;; k++) {
-                        long d = start + (long) (k * period);
-                        if (d >= end) {
-                            break;
-                        }
-                        if (d >= measureFrom) {
-                            unsentLog.add(now - d);
-                        }
-                    }
+                    unsent(i, start, period, now);
                     break;
                 }
                 while (due - now > 20_000) {
@@ -201,7 +208,14 @@ public final class LoadGenerator {
                     if (due >= measureFrom) {
                         queued++;
                     }
-                    c = free.take();
+                    while (c == null && System.nanoTime() - end <= OVERRUN_NANOS) {
+                        c = free.poll(100, TimeUnit.MILLISECONDS);
+                    }
+                    if (c == null) {
+                        // every connection stuck past the overrun: what is still due is never sent
+                        unsent(i, start, period, System.nanoTime());
+                        break;
+                    }
                 }
                 int index = -1;
                 if (tokens != null) {
