@@ -31,9 +31,9 @@ import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.client.ClientCredentials;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.selfservice.CsrfGuard;
-import org.scopegate.token.selfservice.SessionAuthenticator;
-import org.scopegate.token.selfservice.SignedInUser;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
