@@ -65,4 +65,11 @@ public final class OAuth2ErrorCodes {
 
     private OAuth2ErrorCodes() {
     }
+
+    /**
+     * "The authorization server is currently unable to handle the request due to a temporary overloading or
+     * maintenance of the server." (RFC 6749 section 4.1.2.1; sent here by the token endpoint with 503 and
+     * {@code Retry-After}.)
+     */
+    public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
 }
