@@ -58,6 +58,7 @@ public final class AdminServlet extends HttpServlet {
     private transient ScopeAdministration scopes;
     private transient ApplicationAdministration applications;
     private transient SignupAdministration signup;
+    private transient TierAdministration tiers;
     private transient SessionAuthenticator sessions;
     private transient PasswordHashTiming hashTiming;
 
@@ -71,6 +72,7 @@ public final class AdminServlet extends HttpServlet {
         scopes = new ScopeAdministration(service);
         applications = new ApplicationAdministration(service);
         signup = new SignupAdministration(service);
+        tiers = new TierAdministration(service);
         sessions = new SessionAuthenticator(service.secrets());
     }
 
@@ -141,6 +143,9 @@ public final class AdminServlet extends HttpServlet {
                 break;
             case "applications":
                 routeApplications(request, response, method, item, action);
+                break;
+            case "tiers":
+                routeTiers(request, response, method, item, action);
                 break;
             case "stats":
                 if (item == null || action != null) {
@@ -281,6 +286,31 @@ public final class AdminServlet extends HttpServlet {
             }
         } else {
             throw AdminException.notFound("No such resource");
+        }
+    }
+
+    private void routeTiers(HttpServletRequest request, HttpServletResponse response, String method, String item,
+            String action) throws AdminException, SQLException, IOException {
+        if (action != null) {
+            throw AdminException.notFound("No such resource");
+        }
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, tiers.list());
+            } else if ("POST".equals(method)) {
+                created(response, tiers.create(body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if ("GET".equals(method)) {
+            ok(response, tiers.get(item));
+        } else if ("PATCH".equals(method)) {
+            ok(response, tiers.patch(item, body(request)));
+        } else if ("DELETE".equals(method)) {
+            tiers.delete(item);
+            noContent(response);
+        } else {
+            notAllowed(response, "GET, PATCH, DELETE");
         }
     }
 

@@ -61,11 +61,13 @@ import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.SchemaMigrator;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.ScopeStore;
+import org.scopegate.token.store.TierStore;
 import org.scopegate.token.store.SettingStore;
 import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
 import org.scopegate.token.store.UserStore;
+import org.scopegate.token.throttle.Throttling;
 
 /**
  * Builds the token service when the webapp starts (configuration, store, schema migration, services, purge
@@ -163,7 +165,8 @@ public final class TokenServiceListener implements ServletContextListener {
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
-                events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant);
+                events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
+                new Throttling(new TierStore()));
     }
 
     /**
