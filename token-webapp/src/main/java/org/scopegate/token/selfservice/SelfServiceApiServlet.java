@@ -101,12 +101,8 @@ public final class SelfServiceApiServlet extends HttpServlet {
         } catch (PasswordHasherBusyException e) {
             responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()),
-                    e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

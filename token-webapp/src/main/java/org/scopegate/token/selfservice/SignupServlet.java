@@ -85,11 +85,7 @@ public final class SignupServlet extends HttpServlet {
         } catch (PasswordHasherBusyException e) {
             responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("signupServlet.serverError"), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log, Messages.get("signupServlet.serverError"));
         }
     }
 

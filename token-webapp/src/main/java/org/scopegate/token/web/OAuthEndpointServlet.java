@@ -103,11 +103,8 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
         } catch (PasswordHasherBusyException e) {
             responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

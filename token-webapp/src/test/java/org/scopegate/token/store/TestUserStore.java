@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.TestDatabase;
 
 /**
- * The lockout count in the store, on in-memory Derby: claims, their release, the lock, the end of an epoch, and the
+ * The lockout count in the store (on the engine of the test run: Derby, then PostgreSQL): claims, their release, the lock, the end of an epoch, and the
  * claims of a server that died while hashing.
  */
 public class TestUserStore {
@@ -44,8 +45,11 @@ public class TestUserStore {
 
     @BeforeAll
     static void open() {
+        TestDatabase db = TestDatabase.fresh("users");
         dataSource = new BasicDataSource();
-        dataSource.setUrl("jdbc:derby:memory:users;create=true");
+        dataSource.setUrl(db.url());
+        dataSource.setUsername(db.user());
+        dataSource.setPassword(db.password());
         database = new Database(dataSource);
         SchemaMigrator.migrate(dataSource, TestUserStore.class.getClassLoader());
     }
