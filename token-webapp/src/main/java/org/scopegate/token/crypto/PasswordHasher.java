@@ -159,6 +159,20 @@ public final class PasswordHasher {
     }
 
     /**
+     * Refuses at once, before any other work, a password check that would find the queue full: under a flood the
+     * surplus costs neither a database round trip nor a thread waiting. (A check let through may still be refused
+     * when it asks for its slot.)
+     *
+     * @throws PasswordHasherBusyException when as many callers hash and wait as the bounds allow
+     */
+    public void checkCapacity() {
+        if (ADMITTED.get() >= SLOT_COUNT + maxQueued) {
+            statistics.countRefusal();
+            throw new PasswordHasherBusyException(retryAfterSeconds);
+        }
+    }
+
+    /**
      * Checks a password against a stored hash (counted as a verification).
      *
      * @param password the clear password

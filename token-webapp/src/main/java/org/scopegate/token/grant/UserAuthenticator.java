@@ -79,6 +79,7 @@ public final class UserAuthenticator {
      * @throws PasswordHasherBusyException when the server is too busy to hash now (nothing was counted)
      */
     public UserRecord authenticate(String username, String password) throws SQLException, OAuthException {
+        hasher.checkCapacity();
         long now = clock.getAsLong();
         Claim claim = database.call(c -> {
             UserRecord user = users.find(c, username);
