@@ -24,6 +24,7 @@ import jakarta.servlet.ServletException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
 import org.scopegate.token.crypto.PasswordHasher;
@@ -32,6 +33,7 @@ import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.grant.PasswordGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
@@ -68,13 +70,16 @@ import org.scopegate.token.store.UserStore;
  * @param statistics usage statistics
  * @param userAuthenticator user name and password check (password grant and sign-in)
  * @param passwordGrant the password grant, also used by the self-service pages to issue tokens
+ * @param metrics the counters of the metrics endpoint, JMX and the admin dashboard
+ * @param audit the audit log of security events
  */
 public record TokenService(TokenServiceConfig config, Database database, ObjectMapper objectMapper,
         LongSupplier clock, SecretGenerator secrets, PasswordHasher hasher, ClientAuthenticator clientAuthenticator,
         Map<String, GrantHandler> grantHandlers, ScopeResolver scopeResolver, UserStore users, ClientStore clients,
         ScopeStore scopes, TokenStore tokens, RevocationEventStore events, SettingStore settings,
         TokenRevoker revoker, AdminSecret adminSecret, ApplicationStore applications, UsageStatistics statistics,
-        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant) {
+        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant,
+        TokenServiceMetrics metrics, AuditLog audit) {
 
     /** Name of the servlet context attribute holding the service. */
     public static final String ATTRIBUTE = "org.scopegate.token.TokenService";

@@ -59,6 +59,7 @@ public final class AdminServlet extends HttpServlet {
     private transient SignupAdministration signup;
     private transient SessionAuthenticator sessions;
     private transient PasswordHashTiming hashTiming;
+    private transient DashboardFigures dashboard;
 
     @Override
     public void init() throws ServletException {
@@ -71,6 +72,7 @@ public final class AdminServlet extends HttpServlet {
         applications = new ApplicationAdministration(service);
         signup = new SignupAdministration(service);
         sessions = new SessionAuthenticator(service.secrets());
+        dashboard = new DashboardFigures(service.metrics(), service.clock());
     }
 
     @Override
@@ -166,6 +168,16 @@ public final class AdminServlet extends HttpServlet {
                     return;
                 }
                 ok(response, hashTiming.time(body(request)));
+                break;
+            case "dashboard":
+                if (item != null) {
+                    throw AdminException.notFound("No such resource");
+                }
+                if (!"GET".equals(method)) {
+                    notAllowed(response, "GET");
+                    return;
+                }
+                ok(response, dashboard.current());
                 break;
             case "settings":
                 if (!"signup".equals(item) || action != null) {

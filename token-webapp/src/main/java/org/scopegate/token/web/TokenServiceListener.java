@@ -40,6 +40,7 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
 import org.scopegate.token.crypto.PasswordHasher;
@@ -52,11 +53,15 @@ import org.scopegate.token.grant.RefreshTokenGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.TokenIssuer;
 import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.metrics.LiveTokenCount;
+import org.scopegate.token.metrics.MetricsExport;
+import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
+import org.scopegate.token.store.LiveTokenCounter;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.SchemaMigrator;
 import org.scopegate.token.store.ScopeRecord;
@@ -78,6 +83,7 @@ public final class TokenServiceListener implements ServletContextListener {
 
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
+    private MetricsExport metricsExport;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -103,6 +109,10 @@ public final class TokenServiceListener implements ServletContextListener {
                     service.settings(), service.clock());
             scheduler.scheduleWithFixedDelay(purger, config.purgeInterval(), config.purgeInterval(),
                     TimeUnit.SECONDS);
+            scheduler.scheduleWithFixedDelay(new LiveTokenCount(service.database(), new LiveTokenCounter(),
+                    service.metrics(), service.clock()), 0, LiveTokenCount.INTERVAL_SECONDS, TimeUnit.SECONDS);
+            service.hasher().statistics().observeWith(service.metrics()::passwordHashed);
+            metricsExport = MetricsExport.start(service.metrics(), context.getContextPath());
             log.info(Messages.get("tokenServiceListener.started",
                     String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
                     config.passwordHash().algorithm(), String.valueOf(config.accessTokenLifetime())));
@@ -161,10 +171,15 @@ public final class TokenServiceListener implements ServletContextListener {
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
-                events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant);
+                events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
+                new TokenServiceMetrics(), new AuditLog(clock));
     }
 
     private void shutdown(ClassLoader classLoader) {
+        if (metricsExport != null) {
+            metricsExport.close();
+            metricsExport = null;
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {

@@ -18,6 +18,7 @@ package org.scopegate.token.web;
 import java.io.IOException;
 import java.sql.SQLException;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -38,6 +39,14 @@ public final class TokenServlet extends OAuthEndpointServlet {
 
     private static final long serialVersionUID = 1L;
 
+    private transient TokenEndpointEvents events;
+
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        events = new TokenEndpointEvents(service().metrics(), service().audit());
+    }
+
     @Override
     protected String allowedMethod() {
         return "POST";
@@ -52,18 +61,29 @@ public final class TokenServlet extends OAuthEndpointServlet {
                     "No such endpoint");
             return;
         }
-        FormParameters parameters = FormRequests.read(request);
-        String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
-        TokenResponse token = withClient(request, parameters, (c, client) -> {
-            GrantHandler handler = service().grantHandlers().get(grantType);
-            if (handler == null) {
-                throw OAuthException.unsupportedGrantType("Unsupported grant_type");
-            }
-            if (!client.grantTypes().contains(grantType)) {
-                throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
-            }
-            return handler.handle(c, client, parameters);
-        });
-        responses().writeToken(response, token);
+        FormParameters parameters = null;
+        try {
+            FormParameters form = FormRequests.read(request);
+            parameters = form;
+            String grantType = form.require(OAuth2ParameterNames.GRANT_TYPE);
+            TokenResponse token = withClient(request, form, (c, client) -> {
+                GrantHandler handler = service().grantHandlers().get(grantType);
+                if (handler == null) {
+                    throw OAuthException.unsupportedGrantType("Unsupported grant_type");
+                }
+                if (!client.grantTypes().contains(grantType)) {
+                    throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
+                }
+                return handler.handle(c, client, form);
+            });
+            responses().writeToken(response, token);
+            events.answered(request, parameters, null);
+        } catch (OAuthException e) {
+            events.answered(request, parameters, e.getErrorCode());
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            events.answered(request, parameters, OAuth2ErrorCodes.SERVER_ERROR);
+            throw e;
+        }
     }
 }
