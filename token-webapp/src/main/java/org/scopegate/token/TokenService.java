@@ -24,6 +24,7 @@ import jakarta.servlet.ServletException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
@@ -38,6 +39,7 @@ import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.Database;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.SettingStore;
@@ -80,6 +82,20 @@ public record TokenService(TokenServiceConfig config, Database database, ObjectM
         TokenRevoker revoker, AdminSecret adminSecret, ApplicationStore applications, UsageStatistics statistics,
         UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant,
         TokenServiceMetrics metrics, AuditLog audit) {
+
+    /**
+     * Records a revocation in the metrics and the audit log.
+     *
+     * @param actor who asked, or {@code null} when the event just before in the audit log names them
+     * @param cause why
+     * @param count token rows revoked
+     * @param subjectType {@code token}, {@code client} or {@code user}
+     * @param subject a token's digest prefix, a client id or a user name
+     */
+    public void revoked(AuditActor actor, RevocationCause cause, int count, String subjectType, String subject) {
+        metrics.revoked(cause, count);
+        audit.tokensRevoked(actor, cause, count, subjectType, subject);
+    }
 
     /** Name of the servlet context attribute holding the service. */
     public static final String ATTRIBUTE = "org.scopegate.token.TokenService";

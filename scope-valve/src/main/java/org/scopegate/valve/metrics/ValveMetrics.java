@@ -49,7 +49,7 @@ public class ValveMetrics implements AutoCloseable {
         }
         try {
             return PrometheusValveMetrics.registerValve(name, figures);
-        } catch (IllegalArgumentException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             log.warn(sm.getString("valveMetrics.registerFailed", e.toString()));
             return NONE;
         }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.scopegate.token.TokenService;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.UserRecord;
 
 /**
@@ -124,7 +125,9 @@ public final class UserAdministration {
                 service.users().setPasswordHash(c, user.username(), hash);
             }
             if (revoke) {
-                service.revoker().revokeUser(c, user.username(), now);
+                int count = service.revoker().revokeUser(c, user.username(), now);
+                service.revoked(null, enabled != null && !enabled.booleanValue() ? RevocationCause.USER_DISABLED
+                        : RevocationCause.ROLES_CHANGED, count, "user", user.username());
             }
             return user.username();
         });
@@ -147,7 +150,8 @@ public final class UserAdministration {
                 throw AdminException.notFound("No such user");
             }
             service.users().delete(c, user.username());
-            service.revoker().revokeUser(c, user.username(), now);
+            int count = service.revoker().revokeUser(c, user.username(), now);
+            service.revoked(null, RevocationCause.USER_DELETED, count, "user", user.username());
             return null;
         });
     }

@@ -107,7 +107,7 @@ public final class MetricsExport implements AutoCloseable {
             AutoCloseable registration = PrometheusTokenMetrics.registerDefault(metrics);
             log.info(Messages.get("metricsExport.prometheus"));
             return registration;
-        } catch (IllegalArgumentException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             // A name taken (a second token service in this JVM) or an agent with an incompatible client
             log.warn(Messages.get("metricsExport.prometheusFailed", e.toString()));
             return null;

@@ -62,7 +62,7 @@ public final class PrometheusTokenMetrics implements AutoCloseable {
      *
      * @param metrics the counters
      * @return what unregisters them
-     * @throws IllegalArgumentException when a name is registered already (another token service in this JVM)
+     * @throws IllegalStateException when a name is registered already (another token service in this JVM)
      */
     public static AutoCloseable registerDefault(TokenServiceMetrics metrics) {
         return register(PrometheusRegistry.defaultRegistry, metrics);
@@ -74,7 +74,7 @@ public final class PrometheusTokenMetrics implements AutoCloseable {
      * @param registry where
      * @param metrics the counters
      * @return what unregisters them
-     * @throws IllegalArgumentException when a name is registered already; nothing stays registered then
+     * @throws IllegalStateException when a name is registered already; nothing stays registered then
      */
     public static PrometheusTokenMetrics register(PrometheusRegistry registry, TokenServiceMetrics metrics) {
         PrometheusTokenMetrics exported = new PrometheusTokenMetrics(registry, metrics);

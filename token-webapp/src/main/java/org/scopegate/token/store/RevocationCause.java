@@ -30,6 +30,8 @@ public enum RevocationCause {
     USER_DISABLED("user_disabled"),
     /** The administrator deleted a user. */
     USER_DELETED("user_deleted"),
+    /** The administrator took roles away from a user. */
+    ROLES_CHANGED("roles_changed"),
     /** A user's password was changed. */
     PASSWORD_CHANGED("password_changed"),
     /** An application (key set) was disabled. */
