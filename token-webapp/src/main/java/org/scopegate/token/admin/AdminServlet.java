@@ -190,7 +190,8 @@ public final class AdminServlet extends HttpServlet {
                 } else if ("PUT".equals(method)) {
                     Map<String, Object> switched = signup.put(body(request));
                     ok(response, switched);
-                    service.audit().signupSwitched(Boolean.TRUE.equals(switched.get("enabled")), AuditActor.admin(request));
+                    service.audit().signupSwitched(Boolean.TRUE.equals(switched.get("enabled")),
+                            AuditActor.admin(request));
                 } else {
                     notAllowed(response, "GET, PUT");
                 }

@@ -44,6 +44,7 @@ public final class UserAuthenticator {
     private final PasswordHasher hasher;
     private final LockoutPolicy lockout;
     private final LongSupplier clock;
+    private volatile LockoutListener lockoutListener = LockoutListener.NONE;
 
     /**
      * @param users user store
@@ -81,11 +82,13 @@ public final class UserAuthenticator {
                 log.debug("Authentication refused for [" + username + "]: "
                         + (user == null ? "unknown" : !user.enabled() ? "disabled" : "locked"));
             }
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+            String reason = user == null ? UserAuthenticationException.UNKNOWN_USER
+                    : !user.enabled() ? UserAuthenticationException.DISABLED : UserAuthenticationException.LOCKED;
+            throw new UserAuthenticationException(BAD_CREDENTIALS, reason);
         }
         if (!hasher.verify(password, user.passwordHash())) {
             recordFailure(connection, user.username(), clock.getAsLong());
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+            throw new UserAuthenticationException(BAD_CREDENTIALS, UserAuthenticationException.BAD_PASSWORD);
         }
         if (hasher.needsRehash(user.passwordHash())) {
             users.setPasswordHash(connection, user.username(), hasher.hash(password));
@@ -96,6 +99,13 @@ public final class UserAuthenticator {
         return user;
     }
 
+    /**
+     * @param listener told of each account locked from now on
+     */
+    public void reportLockoutsTo(LockoutListener listener) {
+        lockoutListener = listener;
+    }
+
     private void recordFailure(Connection connection, String username, long now) throws SQLException {
         int[] counts = users.incrementFailures(connection, username);
         if (lockout.shouldLock(counts[0])) {
@@ -104,6 +114,7 @@ public final class UserAuthenticator {
             users.lock(connection, username, lockNumber, until);
             log.info(Messages.get("passwordGrantHandler.locked", username, Instant.ofEpochMilli(until).toString(),
                     String.valueOf(counts[0])));
+            lockoutListener.locked(username, until, counts[0]);
         }
         connection.commit();
     }

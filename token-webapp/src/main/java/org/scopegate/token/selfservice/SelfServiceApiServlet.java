@@ -39,6 +39,7 @@ import org.scopegate.token.admin.AdminSecret;
 import org.scopegate.token.admin.ApplicationAdministration;
 import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.grant.ScopeResolver;
+import org.scopegate.token.grant.UserAuthenticationException;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.UserRecord;
@@ -242,7 +243,8 @@ public final class SelfServiceApiServlet extends HttpServlet {
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
             service.metrics().signIn(false);
-            service.audit().signInFailed(username, request.getRemoteAddr(), e.getErrorCode());
+            service.audit().signInFailed(username, request.getRemoteAddr(),
+                    UserAuthenticationException.reasonOf(e));
             throw badSignIn();
         }
         log.info(Messages.get("selfServiceApiServlet.signedIn", user.username(), request.getRemoteAddr()));

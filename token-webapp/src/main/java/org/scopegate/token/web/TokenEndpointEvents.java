@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientCredentials;
 import org.scopegate.token.grant.GrantTypes;
+import org.scopegate.token.grant.UserAuthenticationException;
 import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
@@ -45,13 +46,37 @@ final class TokenEndpointEvents {
     }
 
     /**
-     * Records an answer.
+     * Records tokens issued.
+     *
+     * @param request the request
+     * @param parameters its body
+     */
+    void issued(HttpServletRequest request, FormParameters parameters) {
+        answered(request, parameters, null, null);
+    }
+
+    /**
+     * Records a refusal.
      *
      * @param request the request
      * @param parameters its body, or {@code null} when it could not be read
-     * @param errorCode the OAuth error code answered, or {@code null} when tokens were issued
+     * @param refusal what was answered
      */
-    void answered(HttpServletRequest request, FormParameters parameters, String errorCode) {
+    void refused(HttpServletRequest request, FormParameters parameters, OAuthException refusal) {
+        answered(request, parameters, refusal.getErrorCode(), UserAuthenticationException.reasonOf(refusal));
+    }
+
+    /**
+     * Records a failure of the service itself ({@code server_error}).
+     *
+     * @param request the request
+     * @param parameters its body, or {@code null} when it could not be read
+     */
+    void failed(HttpServletRequest request, FormParameters parameters) {
+        answered(request, parameters, OAuth2ErrorCodes.SERVER_ERROR, OAuth2ErrorCodes.SERVER_ERROR);
+    }
+
+    private void answered(HttpServletRequest request, FormParameters parameters, String errorCode, String reason) {
         String grantType = parameter(parameters, OAuth2ParameterNames.GRANT_TYPE);
         metrics.grant(grantType, errorCode);
         String address = request.getRemoteAddr();
@@ -63,7 +88,7 @@ final class TokenEndpointEvents {
             if (errorCode == null) {
                 audit.passwordGrantSucceeded(username, clientId(request, parameters), address);
             } else {
-                audit.passwordGrantFailed(username, clientId(request, parameters), address, errorCode);
+                audit.passwordGrantFailed(username, clientId(request, parameters), address, reason);
             }
         }
     }

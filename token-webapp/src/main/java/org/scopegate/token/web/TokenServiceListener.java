@@ -153,6 +153,12 @@ public final class TokenServiceListener implements ServletContextListener {
                 config.refreshTokenLifetime());
         LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration());
         UserAuthenticator userAuthenticator = new UserAuthenticator(users, hasher, lockout, clock);
+        TokenServiceMetrics metrics = new TokenServiceMetrics();
+        AuditLog audit = new AuditLog(clock);
+        userAuthenticator.reportLockoutsTo((user, until, failures) -> {
+            metrics.lockout();
+            audit.accountLocked(user, until, failures);
+        });
         PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, scopes, scopeResolver, issuer,
                 statistics, clock);
         Map<String, GrantHandler> handlers = new HashMap<>();
@@ -172,7 +178,7 @@ public final class TokenServiceListener implements ServletContextListener {
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
-                new TokenServiceMetrics(), new AuditLog(clock));
+                metrics, audit);
     }
 
     private void shutdown(ClassLoader classLoader) {

@@ -77,12 +77,12 @@ public final class TokenServlet extends OAuthEndpointServlet {
                 return handler.handle(c, client, form);
             });
             responses().writeToken(response, token);
-            events.answered(request, parameters, null);
+            events.issued(request, parameters);
         } catch (OAuthException e) {
-            events.answered(request, parameters, e.getErrorCode());
+            events.refused(request, parameters, e);
             throw e;
         } catch (SQLException | RuntimeException e) {
-            events.answered(request, parameters, OAuth2ErrorCodes.SERVER_ERROR);
+            events.failed(request, parameters);
             throw e;
         }
     }

@@ -121,7 +121,8 @@ public class TestAuditLog {
     @Test
     void writeWhenValueHoldsLineBreaksAndQuotesThenOneLineWithTheValueIntact() throws Exception {
         // PREPARE
-        String forged = "mallory\"}\n{\"ts\":\"2020-01-01T00:00:00Z\",\"event\":\"signin.success\",\"user\":\"admin\u2028";
+        String forged = "mallory\"}\n{\"ts\":\"2020-01-01T00:00:00Z\",\"event\":\"signin.success\","
+                + "\"user\":\"admin\u2028";
 
         // TEST
         audit.signInFailed(forged, "192.0.2.1", "bad_password");
