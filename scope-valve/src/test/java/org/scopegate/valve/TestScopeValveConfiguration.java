@@ -128,6 +128,98 @@ public class TestScopeValveConfiguration {
 
 
     @Test
+    void startWhenClientSecretIsTheShippedPlaceholderThenHostFailsToStart() throws Exception {
+        // PREPARE: the value conf/catalina.properties.fragment ships, as an administrator who appended it would have it
+        valve.setClientSecret(TestPlaceholderSecrets.shippedProperties().get("scope.valve.clientSecret"));
+
+        // TEST + VERIFY
+        assertStartFails("clientSecret is the documentation's placeholder");
+    }
+
+
+    @Test
+    void startWhenClientSecretIsAPlaceholderSpelledOtherwiseThenHostFailsToStart() {
+        // PREPARE
+        valve.setClientSecret("change_me_to_something_random_and_long_enough");
+
+        // TEST + VERIFY
+        assertStartFails("clientSecret is the documentation's placeholder");
+    }
+
+
+    @Test
+    void startWhenIntrospectionUrlIsCleartextToAnotherHostThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl("http://km.example.com:8080/token/introspect");
+
+        // TEST + VERIFY
+        assertStartFails("[introspectionUrl] [http://km.example.com:8080/token/introspect] would send every token");
+    }
+
+
+    @Test
+    void startWhenIntrospectionUrlIsCleartextToAPrivateAddressThenHostFailsToStart() {
+        // PREPARE: a private network is still a network
+        valve.setIntrospectionUrl("http://10.1.2.3/token/introspect");
+
+        // TEST + VERIFY
+        assertStartFails("allowCleartextIntrospection");
+    }
+
+
+    @Test
+    void startWhenRevocationFeedUrlIsCleartextToAnotherHostThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl("https://km.example.com/token/introspect");
+        valve.setRevocationFeedUrl("http://km.example.com/token/revocations");
+
+        // TEST + VERIFY
+        assertStartFails("[revocationFeedUrl] [http://km.example.com/token/revocations] would send every token");
+    }
+
+
+    @Test
+    void startWhenCleartextToAnotherHostExplicitlyAllowedThenStarts() throws Exception {
+        // PREPARE
+        valve.setIntrospectionUrl("http://km.example.com:8080/token/introspect");
+        valve.setAllowCleartextIntrospection(true);
+
+        // TEST
+        tomcat.start();
+
+        // VERIFY
+        Assertions.assertEquals(LifecycleState.STARTED, valve.getState());
+        Assertions.assertTrue(valve.isAllowCleartextIntrospection());
+    }
+
+
+    @Test
+    void startWhenCleartextToLoopbackOrHttpsAnywhereThenStarts() throws Exception {
+        for (String url : new String[] {"http://localhost:8080/token/introspect", "http://127.0.0.1/token/introspect",
+                "http://127.10.20.30:8280/token/introspect", "http://[::1]:8080/token/introspect",
+                "https://km.example.com/token/introspect"}) {
+            // PREPARE
+            EmbeddedTomcat other = new EmbeddedTomcat(base.resolve("tomcat-" + Integer.toHexString(url.hashCode())));
+            ScopeValve v = new ScopeValve();
+            v.setRulesPath(base.resolve("scope-rules.conf").toString());
+            v.setIntrospectionUrl(url);
+            v.setClientId(FakeTokenService.CLIENT_ID);
+            v.setClientSecret(FakeTokenService.CLIENT_SECRET);
+            other.addHostValve(v);
+            try {
+                // TEST
+                other.start();
+
+                // VERIFY
+                Assertions.assertEquals(LifecycleState.STARTED, v.getState(), url);
+            } finally {
+                other.close();
+            }
+        }
+    }
+
+
+    @Test
     void startWhenIntrospectionUrlNotHttpThenHostFailsToStart() {
         // PREPARE
         valve.setIntrospectionUrl("ftp://127.0.0.1/token/introspect");
@@ -172,5 +264,86 @@ public class TestScopeValveConfiguration {
         Assertions.assertEquals(LifecycleState.STARTED, valve.getState());
         Assertions.assertEquals(0, service.introspections());
         Assertions.assertEquals(0, service.polls());
+    }
+
+
+    @Test
+    void startWhenSeveralIntrospectionUrlsThenOneKeyManagerEach() throws Exception {
+        // PREPARE: spaces, a comma and a line break, as an administrator may write them in server.xml
+        try (FakeTokenService other = new FakeTokenService()) {
+            valve.setIntrospectionUrl(" " + service.introspectionUrl() + ",\n  " + other.introspectionUrl() + " ");
+
+            // TEST
+            tomcat.start();
+
+            // VERIFY
+            Assertions.assertEquals(LifecycleState.STARTED, valve.getState());
+            Assertions.assertEquals(2, valve.getKeyManagerCount());
+            Assertions.assertEquals(2, valve.getAvailableKeyManagerCount());
+            String[] status = valve.getKeyManagerStatus();
+            Assertions.assertTrue(status[0].startsWith(service.introspectionUrl()), status[0]);
+            Assertions.assertTrue(status[1].startsWith(other.introspectionUrl()), status[1]);
+        }
+    }
+
+
+    @Test
+    void startWhenOneUrlOfTheListInvalidThenHostFailsToStartNamingIt() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + " 127.0.0.1:8380/token/introspect");
+
+        // TEST + VERIFY
+        assertStartFails("[introspectionUrl] cannot be [127.0.0.1:8380/token/introspect]");
+    }
+
+
+    @Test
+    void startWhenUrlListedTwiceThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + " " + service.introspectionUrl());
+
+        // TEST + VERIFY
+        assertStartFails("names a URL twice");
+    }
+
+
+    @Test
+    void startWhenUrlHasQueryThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + "?x=1");
+
+        // TEST + VERIFY
+        assertStartFails("introspectionUrl");
+    }
+
+
+    @Test
+    void startWhenFeedListLengthDiffersFromIntrospectionListThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + " http://127.0.0.1:1/token/introspect");
+        valve.setRevocationFeedUrl("http://127.0.0.1:1/token/revocations");
+
+        // TEST + VERIFY
+        assertStartFails("one feed per key manager");
+    }
+
+
+    @Test
+    void startWhenOnlySeparatorsThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(" , ");
+
+        // TEST + VERIFY
+        assertStartFails("introspectionUrl");
+    }
+
+
+    @Test
+    void startWhenSecondKeyManagerIsCleartextToAnotherHostThenHostFailsToStartNamingIt() {
+        // PREPARE: the first key manager on loopback is fine, the second is not
+        valve.setIntrospectionUrl(service.introspectionUrl() + " http://km2.example.com/token/introspect");
+
+        // TEST + VERIFY
+        assertStartFails("[introspectionUrl] [http://km2.example.com/token/introspect]");
     }
 }

@@ -59,6 +59,7 @@ public final class AdminServlet extends HttpServlet {
     private transient ScopeAdministration scopes;
     private transient ApplicationAdministration applications;
     private transient SignupAdministration signup;
+    private transient TierAdministration tiers;
     private transient SessionAuthenticator sessions;
     private transient PasswordHashTiming hashTiming;
     private transient DashboardFigures dashboard;
@@ -73,6 +74,7 @@ public final class AdminServlet extends HttpServlet {
         scopes = new ScopeAdministration(service);
         applications = new ApplicationAdministration(service);
         signup = new SignupAdministration(service);
+        tiers = new TierAdministration(service);
         sessions = new SessionAuthenticator(service.secrets());
         dashboard = new DashboardFigures(service.metrics(), service.clock());
     }
@@ -110,12 +112,8 @@ public final class AdminServlet extends HttpServlet {
                 responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
                 return;
             }
-            log.error(Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
-                        "The server could not process the request");
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 
@@ -142,6 +140,9 @@ public final class AdminServlet extends HttpServlet {
                 break;
             case "applications":
                 routeApplications(request, response, method, item, action);
+                break;
+            case "tiers":
+                routeTiers(request, response, method, item, action);
                 break;
             case "stats":
                 if (item == null || action != null) {
@@ -313,6 +314,31 @@ public final class AdminServlet extends HttpServlet {
             }
         } else {
             throw AdminException.notFound("No such resource");
+        }
+    }
+
+    private void routeTiers(HttpServletRequest request, HttpServletResponse response, String method, String item,
+            String action) throws AdminException, SQLException, IOException {
+        if (action != null) {
+            throw AdminException.notFound("No such resource");
+        }
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, tiers.list());
+            } else if ("POST".equals(method)) {
+                created(response, tiers.create(body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if ("GET".equals(method)) {
+            ok(response, tiers.get(item));
+        } else if ("PATCH".equals(method)) {
+            ok(response, tiers.patch(item, body(request)));
+        } else if ("DELETE".equals(method)) {
+            tiers.delete(item);
+            noContent(response);
+        } else {
+            notAllowed(response, "GET, PATCH, DELETE");
         }
     }
 

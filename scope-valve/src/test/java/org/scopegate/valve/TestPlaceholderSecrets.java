@@ -1,0 +1,92 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.valve;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The valve's list of documented placeholder secrets, checked against what {@code conf/} really ships.
+ */
+public class TestPlaceholderSecrets {
+
+    /** The fragment an administrator appends to {@code catalina.properties}. */
+    static final Path FRAGMENT = Path.of("../conf/catalina.properties.fragment");
+
+
+    /**
+     * @return the secrets and passwords the fragment sets, active or commented out ({@code # name=value})
+     * @throws IOException when the fragment cannot be read
+     */
+    static Map<String, String> shippedProperties() throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(FRAGMENT, StandardCharsets.UTF_8)) {
+            String l = line.replaceFirst("^#\\s?", "").strip();
+            if (l.matches("[a-zA-Z]\\w*(\\.\\w+)+=\\S+")) {
+                Properties p = new Properties();
+                try (Reader r = new StringReader(l)) {
+                    p.load(r);
+                }
+                p.forEach((k, v) -> values.put((String) k, (String) v));
+            }
+        }
+        return values;
+    }
+
+
+    @Test
+    void isPlaceholderWhenFragmentShipsASecretOrPasswordThenTrue() throws Exception {
+        // PREPARE
+        Map<String, String> shipped = shippedProperties();
+        Assertions.assertTrue(shipped.containsKey("scope.valve.clientSecret"), shipped::toString);
+
+        // TEST + VERIFY: every secret the fragment shows is one the valve refuses
+        shipped.forEach((name, value) -> {
+            if (name.toLowerCase().contains("secret") || name.toLowerCase().contains("password")) {
+                Assertions.assertTrue(PlaceholderSecrets.isPlaceholder(value), name + "=" + value);
+            }
+        });
+    }
+
+
+    @Test
+    void isPlaceholderWhenSpelledWithOtherCaseOrSeparatorsThenTrue() {
+        for (String s : new String[] {"CHANGE-ME", "change-me", "CHANGE_ME_please_0123456789abcdefghij", "ChangeMe",
+                " change me ", "changeme-at-least-32-random-characters"}) {
+            Assertions.assertTrue(PlaceholderSecrets.isPlaceholder(s), s);
+        }
+    }
+
+
+    @Test
+    void isPlaceholderWhenRandomSecretThenFalse() {
+        for (String s : new String[] {"q3Jx9Vb2mYk8Lw4Rt6Zp1Nc5Hd7Fg0Sa2Qe4Ui6Oy8", "changes-are-good-0123456789abcdef",
+                "exchange-me-0123456789abcdefghijklmn", ""}) {
+            Assertions.assertFalse(PlaceholderSecrets.isPlaceholder(s), s);
+        }
+        Assertions.assertFalse(PlaceholderSecrets.isPlaceholder(null));
+    }
+}
