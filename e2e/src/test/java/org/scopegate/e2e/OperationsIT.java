@@ -77,7 +77,8 @@ public class OperationsIT {
 
     private static Http.Response grant(String username, String password) throws Exception {
         return http.postForm(server.get("TOKEN_URL"), basic,
-                Http.form(Http.params("grant_type", "password", "username", username, "password", password)));
+                Http.form(Http.params("grant_type", "password", "username", username, "password", password,
+                        "scope", "read update")));
     }
 
     private static Exposition scrape() throws Exception {
