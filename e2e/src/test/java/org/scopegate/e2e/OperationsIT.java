@@ -188,7 +188,7 @@ public class OperationsIT {
         assertAtLeast(1, metrics.sum("scopegate_valve_cache_hits_total"), "cache hits");
         assertAtLeast(1, metrics.sum("scopegate_valve_cache_misses_total"), "cache misses");
         assertHistogram(metrics, "scopegate_valve_introspection_seconds", 1, "valve", "localhost");
-        assertHistogram(metrics, "scopegate_valve_revocation_feed_lag_seconds", 0, "valve", "localhost");
+        assertHistogram(metrics, "scopegate_valve_revocation_feed_lag_seconds", 1, "valve", "localhost");
         assertAtLeast(1, metrics.sum("scopegate_valve_rules_reloads_total"), "rules reloads");
         Assertions.assertEquals("counter", metrics.type("scopegate_valve_rules_reload_errors"));
         Assertions.assertEquals(1.0, metrics.sum("scopegate_valve_token_service_up", "valve", "localhost"));

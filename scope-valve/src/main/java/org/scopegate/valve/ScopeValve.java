@@ -936,6 +936,7 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         validator = new TokenValidator(introspector, newCache, newPoller, statistics, health, System::nanoTime);
         metrics = ValveMetrics.register(metricsName(), this);
         statistics.observeLatencyWith(metrics.introspectionLatency());
+        newPoller.observeLagWith(metrics.revocationFeedLag());
 
         containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
                 Integer.toString(loadedRules.get().size()), introspector.describe()));
