@@ -326,17 +326,22 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, tiers.list());
             } else if ("POST".equals(method)) {
-                created(response, tiers.create(body(request)));
+                Map<String, Object> tier = tiers.create(body(request));
+                created(response, tier);
+                service.audit().tierCreated(String.valueOf(tier.get("name")), AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, POST");
             }
         } else if ("GET".equals(method)) {
             ok(response, tiers.get(item));
         } else if ("PATCH".equals(method)) {
-            ok(response, tiers.patch(item, body(request)));
+            AdminRequestBody body = body(request);
+            ok(response, tiers.patch(item, body));
+            service.audit().tierChanged(item, AuditActor.admin(request), body.fieldNames());
         } else if ("DELETE".equals(method)) {
             tiers.delete(item);
             noContent(response);
+            service.audit().tierDeleted(item, AuditActor.admin(request));
         } else {
             notAllowed(response, "GET, PATCH, DELETE");
         }

@@ -64,6 +64,12 @@ public enum AuditEvent {
     SCOPE_CHANGED("scope.changed"),
     /** A scope was deleted. */
     SCOPE_DELETED("scope.deleted"),
+    /** A tier (named request quota) was created. */
+    TIER_CREATED("tier.created"),
+    /** A tier was changed. */
+    TIER_CHANGED("tier.changed"),
+    /** A tier was deleted. */
+    TIER_DELETED("tier.deleted"),
     /** Self sign-up was switched on or off. */
     SIGNUP_SWITCHED("signup.switched");
 

@@ -332,6 +332,37 @@ public final class AuditLog {
     }
 
     /**
+     * A tier (a named request quota of applications) was created.
+     *
+     * @param tier its name
+     * @param actor who
+     */
+    public void tierCreated(String tier, AuditActor actor) {
+        line(AuditEvent.TIER_CREATED).field("tier", tier).actor(actor).write();
+    }
+
+    /**
+     * A tier was changed.
+     *
+     * @param tier its name
+     * @param actor who
+     * @param fields the names of the fields changed
+     */
+    public void tierChanged(String tier, AuditActor actor, Collection<String> fields) {
+        line(AuditEvent.TIER_CHANGED).field("tier", tier).actor(actor).list("fields", fields).write();
+    }
+
+    /**
+     * A tier was deleted.
+     *
+     * @param tier its name
+     * @param actor who
+     */
+    public void tierDeleted(String tier, AuditActor actor) {
+        line(AuditEvent.TIER_DELETED).field("tier", tier).actor(actor).write();
+    }
+
+    /**
      * Self sign-up was switched on or off.
      *
      * @param enabled the new state

@@ -95,6 +95,9 @@ public class TestAuditLog {
         audit.scopeCreated("read", ADMIN);
         audit.scopeChanged("read", ADMIN, List.of("roles"));
         audit.scopeDeleted("read", ADMIN);
+        audit.tierCreated("gold", ADMIN);
+        audit.tierChanged("gold", ADMIN, List.of("quota"));
+        audit.tierDeleted("gold", ADMIN);
         audit.signupSwitched(true, ADMIN);
 
         // VERIFY

@@ -138,6 +138,9 @@ public class TestAuditTrail {
         expect(server.admin("PATCH", "/applications/" + id, "{\"name\":\"shop 2\"}"), 200);
         expect(server.admin("DELETE", "/applications/" + id, null), 204);
         expect(server.admin("DELETE", "/scopes/read", null), 204);
+        expect(server.admin("POST", "/tiers", "{\"name\":\"audited\",\"quota\":100,\"window\":60}"), 201);
+        expect(server.admin("PATCH", "/tiers/audited", "{\"quota\":200}"), 200);
+        expect(server.admin("DELETE", "/tiers/audited", null), 204);
         file.flush();
 
         // VERIFY
