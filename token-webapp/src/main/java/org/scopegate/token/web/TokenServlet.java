@@ -48,6 +48,11 @@ public final class TokenServlet extends OAuthEndpointServlet {
     }
 
     @Override
+    protected void refused(HttpServletRequest request, OAuthException refusal) {
+        // Every answer of the token endpoint is recorded by TokenEndpointEvents
+    }
+
+    @Override
     protected String allowedMethod() {
         return "POST";
     }

@@ -115,6 +115,7 @@ public class TestAuditTrail {
         expect(grant(client[0], client[1], "bob", WRONG_PASSWORD), 400);
         expect(grant(client[0], client[1], "bob", BOB_PASSWORD), 400);
         expect(server.admin("POST", "/users/bob/unlock", null), 204);
+        expect(server.postForm("/introspect", EmbeddedTokenServer.basic(client[0], "not-the-secret"), "token=x"), 401);
         expect(server.postForm("/revoke", EmbeddedTokenServer.basic(client[0], client[1]),
                 "token=" + tokens.get("access_token").asText()), 200);
         HttpResponse<String> regenerated = server.admin("POST", "/clients/" + client[0] + "/secret", null);
@@ -169,6 +170,9 @@ public class TestAuditTrail {
                 text);
         Assertions.assertTrue(events.stream().anyMatch(e -> "grant.password.failure".equals(e.get("event").asText())
                 && "unknown_user".equals(e.get("reason").asText())), text);
+        Assertions.assertTrue(events.stream().anyMatch(e -> "client.authentication.failure".equals(
+                e.get("event").asText()) && "introspect".equals(e.get("endpoint").asText())
+                && client[0].equals(e.get("client").asText())), text);
         Assertions.assertTrue(events.stream().anyMatch(e -> "grant.password.failure".equals(e.get("event").asText())
                 && "locked".equals(e.get("reason").asText()) && "bob".equals(e.get("user").asText())), text);
         String prefix = AuditLog.tokenPrefix(tokens.get("access_token").asText());
