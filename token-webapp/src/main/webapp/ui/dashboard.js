@@ -140,7 +140,8 @@ const SGCharts = (function () {
     function tokensPerDay(element, rows) {
         const days = [...new Set(rows.map(r => r.day))].sort();
         const types = [...new Set(rows.map(r => r.grant_type))].sort();
-        const x = days.map(day => Date.parse(day + 'T00:00:00Z') / 1000);
+        // One bar per day, placed by index: a day without tokens is simply absent from the statistics
+        const x = days.map((day, i) => i);
         // Stacked: series i is the sum of the grant types 0..i, drawn tallest first so that each shows its own band
         let running = days.map(() => 0);
         const stacked = types.map(type => {
@@ -152,14 +153,16 @@ const SGCharts = (function () {
         const bars = uPlot.paths.bars({ size: [0.6, 60] });
         const opts = options('Tokens issued per day', [], element, {
             height: 220,
-            scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] },
+            scales: { x: { time: false, range: () => [-0.5, Math.max(1, days.length) - 0.5] },
                 y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
-            axes: [{ values: (u, splits) => splits.map(s => new Date(s * 1000).toISOString().slice(5, 10)) },
+            axes: [{ incrs: [1], space: 40,
+                values: (u, splits) => splits.map(i => (Number.isInteger(i) && days[i]) ? days[i].slice(5) : '') },
                 { size: 50 }],
-            series: [{}].concat(order.map(i => ({
-                label: types[i], fill: COLORS[i % COLORS.length], stroke: COLORS[i % COLORS.length],
-                width: 0, paths: bars, points: { show: false }
-            })))
+            series: [{ label: 'Day', value: (u, i) => (i === null || days[i] === undefined) ? '' : days[i] }]
+                .concat(order.map(i => ({
+                    label: types[i], fill: COLORS[i % COLORS.length], stroke: COLORS[i % COLORS.length],
+                    width: 0, paths: bars, points: { show: false }
+                })))
         });
         const data = [x].concat(order.map(i => stacked[i]));
         if (perDay) {

@@ -123,7 +123,8 @@ final class Exposition {
     }
 
     /**
-     * @param family a metric family's name (without {@code _total} for counters)
+     * @param family a metric family's name as its {@code # TYPE} line gives it (in this format, with {@code _total}
+     *        for a counter)
      * @return its declared type ({@code counter}, {@code gauge}, {@code histogram}, ...), or {@code null}
      */
     String type(String family) {

@@ -163,7 +163,7 @@ public class OperationsIT {
 
         // VERIFY: Tomcat's own figures and the JVM's
         assertAtLeast(1, metrics.sum("tomcat_connector_requests_total"), "tomcat_connector_requests_total");
-        Assertions.assertEquals("counter", metrics.type("tomcat_connector_requests"));
+        Assertions.assertEquals("counter", metrics.type("tomcat_connector_requests_total"));
         assertAtLeast(1, metrics.sum("tomcat_threadpool_threads_max"), "tomcat_threadpool_threads_max");
         Assertions.assertFalse(metrics.samples("tomcat_sessions_active", "context", "/token").isEmpty(),
                 "sessions of token.war");
@@ -190,7 +190,7 @@ public class OperationsIT {
         assertHistogram(metrics, "scopegate_valve_introspection_seconds", 1, "valve", "localhost");
         assertHistogram(metrics, "scopegate_valve_revocation_feed_lag_seconds", 1, "valve", "localhost");
         assertAtLeast(1, metrics.sum("scopegate_valve_rules_reloads_total"), "rules reloads");
-        Assertions.assertEquals("counter", metrics.type("scopegate_valve_rules_reload_errors"));
+        Assertions.assertEquals("counter", metrics.type("scopegate_valve_rules_reload_errors_total"));
         Assertions.assertEquals(1.0, metrics.sum("scopegate_valve_token_service_up", "valve", "localhost"));
         // bounded labels: no user name, client id or token anywhere in the scrape
         String body = http.request("GET", server.get("METRICS_URL")).body();
