@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import jakarta.servlet.http.HttpServlet;
+
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -58,6 +60,7 @@ public final class EmbeddedTokenServer {
 
     private final Path base;
     private final Map<String, String> parameters = new HashMap<>();
+    private final Map<String, HttpServlet> publicPages = new HashMap<>();
     private TestDatabase database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Tomcat tomcat;
@@ -121,6 +124,26 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * Adds a second webapp at {@code path} whose only servlet answers every request, as another application on the
+     * same Tomcat (and the same connector) as the token service.
+     *
+     * @param path context path, e.g. {@code /public}
+     * @param servlet the servlet, mapped to {@code /*}
+     * @return this
+     */
+    public EmbeddedTokenServer withContext(String path, HttpServlet servlet) {
+        publicPages.put(path, servlet);
+        return this;
+    }
+
+    /**
+     * @return the port Tomcat listens on
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
      * Starts Tomcat and the webapp.
      *
      * @return the state of the webapp after start
@@ -140,6 +163,13 @@ public final class EmbeddedTokenServer {
         tomcat.getHost().setAutoDeploy(false);
         context = tomcat.addWebapp("/token", new File("src/main/webapp").getAbsolutePath());
         parameters.forEach(context::addParameter);
+        for (Map.Entry<String, HttpServlet> page : publicPages.entrySet()) {
+            Context other = tomcat.addContext(page.getKey(), base.resolve("docs" + page.getKey().replace('/', '-'))
+                    .toFile().getAbsolutePath());
+            new File(other.getDocBase()).mkdirs();
+            Tomcat.addServlet(other, "page", page.getValue());
+            other.addServletMappingDecoded("/*", "page");
+        }
         tomcat.start();
         port = connector.getLocalPort();
         Path secretFile = Path.of(parameters.get("adminSecretFile"));

@@ -32,10 +32,11 @@ import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.selfservice.CsrfGuard;
-import org.scopegate.token.selfservice.SessionAuthenticator;
-import org.scopegate.token.selfservice.SignedInUser;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
@@ -105,6 +106,8 @@ public final class AdminServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLIntegrityConstraintViolationException e) {
             responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
         } catch (SQLException | RuntimeException e) {

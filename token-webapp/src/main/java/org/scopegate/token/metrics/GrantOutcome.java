@@ -37,6 +37,8 @@ public enum GrantOutcome {
     INVALID_SCOPE("invalid_scope"),
     /** Refused because the caller sent too many requests (HTTP 429). */
     THROTTLED("throttled"),
+    /** {@code temporarily_unavailable} (503): too many password checks at once, the hash queue was full. */
+    BUSY("busy"),
     /** {@code server_error}: a failure of the service itself. */
     SERVER_ERROR("server_error"),
     /** Any other error code. */
@@ -78,8 +80,9 @@ public enum GrantOutcome {
                 return INVALID_SCOPE;
             case "too_many_requests":
             case "slow_down":
-            case "temporarily_unavailable":
                 return THROTTLED;
+            case "temporarily_unavailable":
+                return BUSY;
             case "server_error":
                 return SERVER_ERROR;
             default:

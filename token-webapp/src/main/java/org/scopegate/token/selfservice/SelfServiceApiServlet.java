@@ -38,9 +38,13 @@ import org.scopegate.token.admin.AdminRequestBody;
 import org.scopegate.token.admin.AdminSecret;
 import org.scopegate.token.admin.ApplicationAdministration;
 import org.scopegate.token.audit.AuditActor;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.UserAuthenticationException;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.UserRecord;
 import org.scopegate.token.web.OAuthResponses;
@@ -96,6 +100,8 @@ public final class SelfServiceApiServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
             responses.writeFailure(response, e, log,
                     Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()));
@@ -235,7 +241,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
         }
         UserRecord user;
         try {
-            user = service.database().call(c -> service.userAuthenticator().authenticate(c, username, password));
+            user = service.userAuthenticator().authenticate(username, password);
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
             service.metrics().signIn(false);

@@ -199,6 +199,10 @@ public final class DataSources implements AutoCloseable {
     }
 
     private static void deregisterDrivers(ClassLoader webappClassLoader) {
+        // Listing the drivers loads, through the webapp's class loader, the classes of those registered by others
+        // (e.g. the PostgreSQL driver of $CATALINA_HOME/lib, which the WAR carries too): the WAR's copy then
+        // registers itself. The second listing sees it (as Tomcat's own JdbcLeakPrevention does).
+        DriverManager.getDrivers();
         Enumeration<Driver> drivers = DriverManager.getDrivers();
         while (drivers.hasMoreElements()) {
             Driver d = drivers.nextElement();

@@ -67,6 +67,16 @@ final class TokenEndpointEvents {
     }
 
     /**
+     * Records a refusal because too many passwords were being checked ({@code temporarily_unavailable}).
+     *
+     * @param request the request
+     * @param parameters its body
+     */
+    void busy(HttpServletRequest request, FormParameters parameters) {
+        answered(request, parameters, "temporarily_unavailable", "busy");
+    }
+
+    /**
      * Records a failure of the service itself ({@code server_error}).
      *
      * @param request the request

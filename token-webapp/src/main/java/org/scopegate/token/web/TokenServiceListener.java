@@ -165,7 +165,8 @@ public final class TokenServiceListener implements ServletContextListener {
     private static TokenService build(TokenServiceConfig config, Database database) throws IOException {
         LongSupplier clock = System::currentTimeMillis;
         SecretGenerator secrets = new SecretGenerator();
-        PasswordHasher hasher = new PasswordHasher(config.passwordHash(), secrets);
+        PasswordHasher hasher = new PasswordHasher(config.passwordHash(), secrets, config.passwordHashQueue(),
+                config.passwordHashWait());
         UserStore users = new UserStore();
         ClientStore clients = new ClientStore();
         ScopeStore scopes = new ScopeStore();
@@ -178,21 +179,22 @@ public final class TokenServiceListener implements ServletContextListener {
         UsageStatistics statistics = new UsageStatistics();
         TokenIssuer issuer = new TokenIssuer(tokens, secrets, statistics, config.accessTokenLifetime(),
                 config.refreshTokenLifetime());
-        LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration());
-        UserAuthenticator userAuthenticator = new UserAuthenticator(users, hasher, lockout, clock);
+        LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration(),
+                config.lockoutMaxDuration(), claimTimeoutMillis(config));
+        UserAuthenticator userAuthenticator = new UserAuthenticator(database, users, hasher, lockout, clock);
         TokenServiceMetrics metrics = new TokenServiceMetrics();
         AuditLog audit = new AuditLog(clock);
         userAuthenticator.reportLockoutsTo((user, until, failures) -> {
             metrics.lockout();
             audit.accountLocked(user, until, failures);
         });
-        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, scopes, scopeResolver, issuer,
-                statistics, clock);
+        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(database, userAuthenticator, scopes,
+                scopeResolver, issuer, statistics, clock);
         Map<String, GrantHandler> handlers = new HashMap<>();
         for (GrantHandler handler : new GrantHandler[] {
                 passwordGrant,
-                new RefreshTokenGrantHandler(tokens, revoker, issuer, clock),
-                new ClientCredentialsGrantHandler(scopes, scopeResolver, issuer, clock) }) {
+                new RefreshTokenGrantHandler(database, tokens, revoker, issuer, clock),
+                new ClientCredentialsGrantHandler(database, scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
         }
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
@@ -200,6 +202,14 @@ public final class TokenServiceListener implements ServletContextListener {
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
                 new Throttling(new TierStore()), metrics, audit);
+    }
+
+    /**
+     * How long an unreleased lockout claim counts: well beyond the longest wait for a hash plus the hash itself, so
+     * that only the claims of a server that died while hashing expire.
+     */
+    private static long claimTimeoutMillis(TokenServiceConfig config) {
+        return Math.max(60_000L, 10 * config.passwordHashWait());
     }
 
     private void shutdown(ClassLoader classLoader) {

@@ -22,12 +22,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.GrantHandler;
-import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.ClientRecord;
 
 /**
  * The token endpoint (RFC 6749 section 3.2), mapped to {@code /*} so that {@code POST /token} answers directly
@@ -68,23 +69,24 @@ public final class TokenServlet extends OAuthEndpointServlet {
         }
         FormParameters parameters = null;
         try {
-            FormParameters form = FormRequests.read(request);
-            parameters = form;
-            String grantType = form.require(OAuth2ParameterNames.GRANT_TYPE);
-            TokenResponse token = withClient(request, form, (c, client) -> {
-                GrantHandler handler = service().grantHandlers().get(grantType);
-                if (handler == null) {
-                    throw OAuthException.unsupportedGrantType("Unsupported grant_type");
-                }
-                if (!client.grantTypes().contains(grantType)) {
-                    throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
-                }
-                return handler.handle(c, client, form);
-            });
-            responses().writeToken(response, token);
+            parameters = FormRequests.read(request);
+            String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
+            ClientRecord client = withClient(request, parameters, (c, authenticated) -> authenticated);
+            GrantHandler handler = service().grantHandlers().get(grantType);
+            if (handler == null) {
+                throw OAuthException.unsupportedGrantType("Unsupported grant_type");
+            }
+            if (!client.grantTypes().contains(grantType)) {
+                throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
+            }
+            // The connection of the client check is back in the pool: a password grant may wait for its hash.
+            responses().writeToken(response, handler.handle(client, parameters));
             events.issued(request, parameters);
         } catch (OAuthException e) {
             events.refused(request, parameters, e);
+            throw e;
+        } catch (PasswordHasherBusyException e) {
+            events.busy(request, parameters);
             throw e;
         } catch (SQLException | RuntimeException e) {
             events.failed(request, parameters);
