@@ -47,6 +47,7 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
     private final TokenRevoker revoker;
     private final TokenIssuer issuer;
     private final LongSupplier clock;
+    private volatile ReuseListener reuseListener = ReuseListener.NONE;
 
     /**
      * @param database the store
@@ -107,11 +108,19 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
         return response;
     }
 
+    /**
+     * @param listener told of each token family revoked after a reuse from now on
+     */
+    public void reportReuseTo(ReuseListener listener) {
+        reuseListener = listener;
+    }
+
     private void revokeFamilyAfterReuse(Connection connection, TokenRecord token, ClientRecord client)
             throws SQLException, OAuthException {
         connection.rollback();
-        revoker.revokeFamily(connection, token.familyId(), clock.getAsLong());
+        int revoked = revoker.revokeFamily(connection, token.familyId(), clock.getAsLong());
         connection.commit();
+        reuseListener.familyRevoked(client.clientId(), token.digest(), revoked);
         log.warn(Messages.get("refreshTokenGrantHandler.reuse", Digests.shortForm(token.digest()), client.clientId()));
         throw OAuthException.invalidGrant(INVALID);
     }

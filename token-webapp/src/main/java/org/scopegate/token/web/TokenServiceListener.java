@@ -38,9 +38,11 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
+import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.crypto.SecretGenerator;
 import org.scopegate.token.grant.ClientCredentialsGrantHandler;
@@ -60,6 +62,7 @@ import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.LiveTokenCounter;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.SettingStore;
@@ -190,10 +193,16 @@ public final class TokenServiceListener implements ServletContextListener {
         });
         PasswordGrantHandler passwordGrant = new PasswordGrantHandler(database, userAuthenticator, scopes,
                 scopeResolver, issuer, statistics, clock);
+        RefreshTokenGrantHandler refreshGrant = new RefreshTokenGrantHandler(database, tokens, revoker, issuer, clock);
+        refreshGrant.reportReuseTo((client, digest, revoked) -> {
+            metrics.revoked(RevocationCause.REFRESH_TOKEN_REUSE, revoked);
+            audit.tokensRevoked(new AuditActor(client, null), RevocationCause.REFRESH_TOKEN_REUSE, revoked, "token",
+                    Digests.shortForm(digest));
+        });
         Map<String, GrantHandler> handlers = new HashMap<>();
         for (GrantHandler handler : new GrantHandler[] {
                 passwordGrant,
-                new RefreshTokenGrantHandler(database, tokens, revoker, issuer, clock),
+                refreshGrant,
                 new ClientCredentialsGrantHandler(database, scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
         }

@@ -108,6 +108,12 @@ public class TestAuditTrail {
         JsonNode tokens = EmbeddedTokenServer.json(issued);
         credentials.add(tokens.get("access_token").asText());
         credentials.add(tokens.get("refresh_token").asText());
+        String refresh = "grant_type=refresh_token&refresh_token=" + tokens.get("refresh_token").asText();
+        HttpResponse<String> rotated = server.postForm("/", EmbeddedTokenServer.basic(client[0], client[1]), refresh);
+        expect(rotated, 200);
+        credentials.add(EmbeddedTokenServer.json(rotated).get("access_token").asText());
+        credentials.add(EmbeddedTokenServer.json(rotated).get("refresh_token").asText());
+        expect(server.postForm("/", EmbeddedTokenServer.basic(client[0], client[1]), refresh), 400);
         expect(grant(client[0], client[1], "alice", WRONG_PASSWORD), 400);
         expect(grant(client[0], client[1], "nobody", WRONG_PASSWORD), 400);
         expect(grant(client[0], "not-the-secret-" + client[1], "alice", ALICE_PASSWORD), 401);
@@ -181,5 +187,8 @@ public class TestAuditTrail {
                 && e.get("count").asInt() == 1), text);
         Assertions.assertTrue(events.stream().anyMatch(e -> "tokens.revoked".equals(e.get("event").asText())
                 && "secret_regenerated".equals(e.get("cause").asText())), text);
+        Assertions.assertTrue(events.stream().anyMatch(e -> "tokens.revoked".equals(e.get("event").asText())
+                && "refresh_token_reuse".equals(e.get("cause").asText()) && e.get("count").asInt() >= 2
+                && client[0].equals(e.get("by").asText())), text);
     }
 }
