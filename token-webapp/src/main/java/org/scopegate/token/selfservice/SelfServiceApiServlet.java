@@ -128,7 +128,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
                     "The administrator uses the administration page");
         }
         UserRecord user = currentUser(request, signedIn);
-        String owner = user.username();
+        Long owner = Long.valueOf(user.id());
         if (s.length == 1 && "scopes".equals(s[0])) {
             allow(method, "GET");
             ok(response, scopes(user));
@@ -140,7 +140,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
     }
 
     private void routeApplications(HttpServletRequest request, HttpServletResponse response, String method,
-            String[] s, UserRecord user, String owner) throws AdminException, SQLException, IOException {
+            String[] s, UserRecord user, Long owner) throws AdminException, SQLException, IOException {
         if (s.length == 1) {
             if ("GET".equals(method)) {
                 ok(response, applications.list(owner));
@@ -166,10 +166,10 @@ public final class SelfServiceApiServlet extends HttpServlet {
             ok(response, applications.statistics(owner, id));
         } else if (s.length == 3 && "tokens".equals(s[2])) {
             allow(method, "GET");
-            ok(response, userTokens.list(owner, id));
+            ok(response, userTokens.list(user, id));
         } else if (s.length == 4 && "tokens".equals(s[2])) {
             allow(method, "DELETE");
-            userTokens.revoke(owner, id, s[3]);
+            userTokens.revoke(user, id, s[3]);
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         } else if (s.length == 4 && "keys".equals(s[2])) {
             allow(method, "POST");
@@ -222,17 +222,17 @@ public final class SelfServiceApiServlet extends HttpServlet {
                 throw badSignIn();
             }
             log.info(Messages.get("selfServiceApiServlet.signedIn", AdminSecret.USERNAME, request.getRemoteAddr()));
-            return sessions.signIn(request, AdminSecret.USERNAME, true);
+            return sessions.signInAdministrator(request, AdminSecret.USERNAME);
         }
         UserRecord user;
         try {
-            user = service.userAuthenticator().authenticate(username, password);
+            user = service.userAuthenticator().authenticate(username, password, (c, checked) -> checked);
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
             throw badSignIn();
         }
         log.info(Messages.get("selfServiceApiServlet.signedIn", user.username(), request.getRemoteAddr()));
-        return sessions.signIn(request, user.username(), false);
+        return sessions.signIn(request, user);
     }
 
     private UserRecord currentUser(HttpServletRequest request, SignedInUser signedIn)
@@ -245,11 +245,16 @@ public final class SelfServiceApiServlet extends HttpServlet {
     }
 
     /**
-     * Reads the session's user again: a user disabled, locked or deleted meanwhile loses the session.
+     * Reads the session's user again, by id: a user deleted, disabled, locked or given a new password since the
+     * sign-in (on any key manager) loses the session; a new user who took a deleted user's name is someone else.
      */
     private UserRecord currentUserOrNull(HttpServletRequest request, SignedInUser signedIn) throws SQLException {
-        UserRecord user = service.database().call(c -> service.users().find(c, signedIn.username()));
-        if (user == null || !user.enabled() || user.lockedUntil() > service.clock().getAsLong()) {
+        if (signedIn.userId() == null) {
+            sessions.signOut(request);
+            return null;
+        }
+        UserRecord user = service.database().call(c -> service.users().findById(c, signedIn.userId().longValue()));
+        if (!SessionAuthenticator.stillValid(signedIn, user, service.clock().getAsLong())) {
             sessions.signOut(request);
             return null;
         }

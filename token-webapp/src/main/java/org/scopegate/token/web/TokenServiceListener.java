@@ -166,17 +166,17 @@ public final class TokenServiceListener implements ServletContextListener {
         ScopeResolver scopeResolver = new ScopeResolver(config.defaultScope());
         ApplicationStore applications = new ApplicationStore();
         UsageStatistics statistics = new UsageStatistics();
-        TokenIssuer issuer = new TokenIssuer(tokens, secrets, statistics, config.accessTokenLifetime(),
-                config.refreshTokenLifetime());
+        TokenIssuer issuer = new TokenIssuer(tokens, clients, secrets, statistics, config.accessTokenLifetime(),
+                config.refreshTokenLifetime(), config.refreshFamilyMaxAge());
         LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration(),
                 config.lockoutMaxDuration(), claimTimeoutMillis(config));
         UserAuthenticator userAuthenticator = new UserAuthenticator(database, users, hasher, lockout, clock);
-        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(database, userAuthenticator, scopes,
+        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, users, scopes,
                 scopeResolver, issuer, statistics, clock);
         Map<String, GrantHandler> handlers = new HashMap<>();
         for (GrantHandler handler : new GrantHandler[] {
                 passwordGrant,
-                new RefreshTokenGrantHandler(database, tokens, revoker, issuer, clock),
+                new RefreshTokenGrantHandler(database, tokens, revoker, issuer, users, scopes, scopeResolver, clock),
                 new ClientCredentialsGrantHandler(database, scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
         }
