@@ -25,6 +25,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
@@ -111,6 +114,22 @@ public final class EmbeddedTokenServer {
      */
     public TestDatabase database() {
         return database;
+    }
+
+    /**
+     * A connection of the test's own to the store of the running server (the embedded Derby database shares the
+     * server's Derby engine in this JVM), for what the product's APIs cannot set up, such as a state reached only by
+     * a lost race. Auto-commit is on.
+     *
+     * @return a new connection; close it
+     * @throws SQLException when the store cannot be reached
+     */
+    public Connection openStore() throws SQLException {
+        if (database != null) {
+            return DriverManager.getConnection(database.url(), database.user(), database.password());
+        }
+        return DriverManager.getConnection("jdbc:derby:" + Path.of(parameters.get("databaseDirectory"))
+                .toAbsolutePath());
     }
 
     /**
