@@ -57,6 +57,7 @@ public final class EmbeddedTokenServer {
     private Context context;
     private int port;
     private String adminAuthorization;
+    private boolean behindTls;
 
     /**
      * @param base temporary base directory (database and admin secret go under it)
@@ -80,6 +81,17 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * Marks the connector secure with scheme {@code https}, as requests arrive when TLS ends in front of Tomcat
+     * (a proxy and {@code RemoteIpValve}): {@code request.isSecure()} is true.
+     *
+     * @return this
+     */
+    public EmbeddedTokenServer behindTls() {
+        behindTls = true;
+        return this;
+    }
+
+    /**
      * Starts Tomcat and the webapp.
      *
      * @return the state of the webapp after start
@@ -94,6 +106,10 @@ public final class EmbeddedTokenServer {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setThrowOnFailure(true);
+        if (behindTls) {
+            connector.setSecure(true);
+            connector.setScheme("https");
+        }
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
