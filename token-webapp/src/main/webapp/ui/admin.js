@@ -39,6 +39,37 @@
         }
     }
 
+    let tierNames = [];
+
+    function quotaText(tier) {
+        return tier.quota === null ? 'no quota' : tier.quota + ' requests / ' + tier.window + ' s';
+    }
+
+    function tierSelect(app) {
+        const selectId = 'tier-of-' + app.id;
+        const names = tierNames.includes(app.tier) ? tierNames : tierNames.concat([app.tier]);
+        return [SG.el('label', { for: selectId, className: 'visually-hidden', text: 'Tier of ' + app.name }),
+            SG.el('select', { id: selectId, className: 'app-tier' },
+                ...names.map(name => SG.el('option', { value: name, selected: name === app.tier, text: name })))];
+    }
+
+    async function loadTiers() {
+        const answer = await call('GET', 'tiers');
+        if (!answer) {
+            return;
+        }
+        tierNames = answer.data.map(tier => tier.name);
+        const rows = answer.data.map(tier => SG.el('tr', { 'data-tier': tier.name },
+            SG.el('td', {}, SG.el('code', { text: tier.name })),
+            SG.el('td', { className: 'tier-quota', text: quotaText(tier) }),
+            SG.el('td', { text: tier.burst === null ? '—' : String(tier.burst) }),
+            SG.el('td', { className: 'tier-applications', text: String(tier.applications) }),
+            SG.el('td', { text: tier.description || '' }),
+            SG.el('td', {}, tier.name === 'Unlimited' ? null
+                : SG.el('button', { type: 'button', className: 'delete-tier danger', text: 'Delete' }))));
+        document.querySelector('#tiers-table tbody').replaceChildren(...rows);
+    }
+
     async function loadApps() {
         const answer = await call('GET', 'applications');
         if (!answer) {
@@ -52,7 +83,9 @@
                 SG.el('code', { className: 'client-id', text: k.client_id })))),
             SG.el('td', { text: app.grant_types.join(' ') }),
             SG.el('td', { className: 'registered-users', text: String(app.registered_users) }),
+            SG.el('td', {}, ...tierSelect(app)),
             SG.el('td', {},
+                SG.el('button', { type: 'button', className: 'save-tier', text: 'Save tier' }),
                 SG.el('button', { type: 'button', className: 'show-stats', text: 'Statistics' }),
                 SG.el('button', { type: 'button', className: 'delete-app danger', text: 'Delete' }))));
         document.querySelector('#apps-table tbody').replaceChildren(...rows);
@@ -119,6 +152,8 @@
     }
 
     async function loadAll() {
+        // the applications' tier lists need the tiers
+        await loadTiers();
         await Promise.all([loadSignup(), loadApps(), loadUsers(), loadScopes()]);
         document.body.setAttribute('data-loaded', String(Date.now()));
     }
@@ -132,6 +167,7 @@
         const user = row.getAttribute('data-username');
         const scope = row.getAttribute('data-scope');
         const app = row.getAttribute('data-app-id');
+        const tier = row.getAttribute('data-tier');
         let done = null;
         if (button.classList.contains('save-roles')) {
             done = await call('PATCH', 'users/' + encodeURIComponent(user),
@@ -150,6 +186,15 @@
             if (window.confirm('Delete scope ' + scope + '?')) {
                 done = await call('DELETE', 'scopes/' + encodeURIComponent(scope), undefined,
                     'Scope ' + scope + ' deleted.');
+            }
+        } else if (button.classList.contains('save-tier')) {
+            const chosen = row.querySelector('.app-tier').value;
+            done = await call('PATCH', 'applications/' + app, { tier: chosen },
+                'Application ' + app + ' now has tier ' + chosen + '.');
+        } else if (button.classList.contains('delete-tier')) {
+            if (window.confirm('Delete tier ' + tier + '?')) {
+                done = await call('DELETE', 'tiers/' + encodeURIComponent(tier), undefined,
+                    'Tier ' + tier + ' deleted.');
             }
         } else if (button.classList.contains('show-stats')) {
             await showStats(app);
@@ -176,6 +221,25 @@
         }
     }
 
+    async function addTier(event) {
+        event.preventDefault();
+        const name = document.getElementById('tier-name').value.trim();
+        const body = {
+            name: name,
+            quota: Number(document.getElementById('tier-quota').value),
+            window: Number(document.getElementById('tier-window').value)
+        };
+        const burst = document.getElementById('tier-burst').value.trim();
+        if (burst !== '') {
+            body.burst = Number(burst);
+        }
+        const done = await call('POST', 'tiers', body, 'Tier ' + name + ' added.');
+        if (done) {
+            document.getElementById('tier-form').reset();
+            await loadAll();
+        }
+    }
+
     async function start() {
         const session = await SG.session();
         if (!session || !session.admin) {
@@ -197,6 +261,7 @@
             }
         });
         document.getElementById('scope-form').addEventListener('submit', addScope);
+        document.getElementById('tier-form').addEventListener('submit', addTier);
         for (const table of document.querySelectorAll('table')) {
             table.addEventListener('click', onTableClick);
         }

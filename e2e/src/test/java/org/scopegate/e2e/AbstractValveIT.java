@@ -24,7 +24,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scopegate.testing.Poll;
+import org.scopegate.testsupport.Poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

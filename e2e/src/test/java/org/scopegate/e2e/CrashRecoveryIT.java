@@ -18,6 +18,7 @@ package org.scopegate.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.Poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -102,10 +104,8 @@ class CrashRecoveryIT {
                 }
             });
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (answered.size() < TOKENS_BEFORE_KILL && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Poll.await(TOKENS_BEFORE_KILL + " grants answered before the kill", Duration.ofSeconds(60),
+                () -> Boolean.valueOf(answered.size() >= TOKENS_BEFORE_KILL));
         killed.set(true);
         long pid = server.kill9();
         int atKill = answered.size();

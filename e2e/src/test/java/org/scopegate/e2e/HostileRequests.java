@@ -49,7 +49,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.Assertions;
-import org.scopegate.testing.Poll;
+import org.scopegate.testsupport.Poll;
 
 /**
  * What an attacker sends a Tomcat, as raw bytes on a socket: bad bytes in header names and values, oversized

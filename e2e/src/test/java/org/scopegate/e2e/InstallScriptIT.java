@@ -55,7 +55,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.scopegate.testing.Poll;
+import org.scopegate.testsupport.Poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

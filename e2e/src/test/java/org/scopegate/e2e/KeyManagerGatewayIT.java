@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.scopegate.testing.Poll;
+import org.scopegate.testsupport.Poll;
 
 /**
  * The seed's "Key Manager on a different server than the API Gateway": a key manager Tomcat 11

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scopegate.testing.Poll;
+import org.scopegate.testsupport.Poll;
 
 /**
  * The valve on the Host pipeline of an embedded Tomcat, in front of servlets that print what they were handed,

@@ -42,6 +42,7 @@ import org.scopegate.token.store.SettingStore;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
 import org.scopegate.token.store.UserStore;
+import org.scopegate.token.throttle.Throttling;
 
 /**
  * The parts of the running token service, built once by the context listener and shared by the servlets through
@@ -68,13 +69,14 @@ import org.scopegate.token.store.UserStore;
  * @param statistics usage statistics
  * @param userAuthenticator user name and password check (password grant and sign-in)
  * @param passwordGrant the password grant, also used by the self-service pages to issue tokens
+ * @param throttling the tiers of the applications and the rate limits of the token endpoint
  */
 public record TokenService(TokenServiceConfig config, Database database, ObjectMapper objectMapper,
         LongSupplier clock, SecretGenerator secrets, PasswordHasher hasher, ClientAuthenticator clientAuthenticator,
         Map<String, GrantHandler> grantHandlers, ScopeResolver scopeResolver, UserStore users, ClientStore clients,
         ScopeStore scopes, TokenStore tokens, RevocationEventStore events, SettingStore settings,
         TokenRevoker revoker, AdminSecret adminSecret, ApplicationStore applications, UsageStatistics statistics,
-        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant) {
+        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant, Throttling throttling) {
 
     /** Name of the servlet context attribute holding the service. */
     public static final String ATTRIBUTE = "org.scopegate.token.TokenService";

@@ -31,7 +31,7 @@ import org.openqa.selenium.WebElement;
 import org.scopegate.e2e.DemoServer;
 import org.scopegate.e2e.Http;
 import org.scopegate.e2e.Programs;
-import org.scopegate.testing.Poll;
+import org.scopegate.testsupport.Poll;
 
 /**
  * The self-service pages in real headless Chromium against the demo on the Tomcat 11 distribution

@@ -30,10 +30,11 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.selfservice.CsrfGuard;
-import org.scopegate.token.selfservice.SessionAuthenticator;
-import org.scopegate.token.selfservice.SignedInUser;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
@@ -57,6 +58,7 @@ public final class AdminServlet extends HttpServlet {
     private transient ScopeAdministration scopes;
     private transient ApplicationAdministration applications;
     private transient SignupAdministration signup;
+    private transient TierAdministration tiers;
     private transient SessionAuthenticator sessions;
     private transient PasswordHashTiming hashTiming;
 
@@ -70,6 +72,7 @@ public final class AdminServlet extends HttpServlet {
         scopes = new ScopeAdministration(service);
         applications = new ApplicationAdministration(service);
         signup = new SignupAdministration(service);
+        tiers = new TierAdministration(service);
         sessions = new SessionAuthenticator(service.secrets());
     }
 
@@ -99,6 +102,8 @@ public final class AdminServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLIntegrityConstraintViolationException e) {
             responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
         } catch (SQLException | RuntimeException e) {
@@ -106,12 +111,8 @@ public final class AdminServlet extends HttpServlet {
                 responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
                 return;
             }
-            log.error(Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
-                        "The server could not process the request");
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 
@@ -138,6 +139,9 @@ public final class AdminServlet extends HttpServlet {
                 break;
             case "applications":
                 routeApplications(request, response, method, item, action);
+                break;
+            case "tiers":
+                routeTiers(request, response, method, item, action);
                 break;
             case "stats":
                 if (item == null || action != null) {
@@ -278,6 +282,31 @@ public final class AdminServlet extends HttpServlet {
             }
         } else {
             throw AdminException.notFound("No such resource");
+        }
+    }
+
+    private void routeTiers(HttpServletRequest request, HttpServletResponse response, String method, String item,
+            String action) throws AdminException, SQLException, IOException {
+        if (action != null) {
+            throw AdminException.notFound("No such resource");
+        }
+        if (item == null) {
+            if ("GET".equals(method)) {
+                ok(response, tiers.list());
+            } else if ("POST".equals(method)) {
+                created(response, tiers.create(body(request)));
+            } else {
+                notAllowed(response, "GET, POST");
+            }
+        } else if ("GET".equals(method)) {
+            ok(response, tiers.get(item));
+        } else if ("PATCH".equals(method)) {
+            ok(response, tiers.patch(item, body(request)));
+        } else if ("DELETE".equals(method)) {
+            tiers.delete(item);
+            noContent(response);
+        } else {
+            notAllowed(response, "GET, PATCH, DELETE");
         }
     }
 

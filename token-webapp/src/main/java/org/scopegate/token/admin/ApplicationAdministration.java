@@ -50,6 +50,7 @@ public final class ApplicationAdministration {
 
     private final TokenService service;
     private final ClientAdministration clients;
+    private final TierAdministration tiers;
 
     /**
      * @param service the running service
@@ -57,6 +58,7 @@ public final class ApplicationAdministration {
     public ApplicationAdministration(TokenService service) {
         this.service = service;
         this.clients = new ClientAdministration(service);
+        this.tiers = new TierAdministration(service);
     }
 
     /**
@@ -105,21 +107,32 @@ public final class ApplicationAdministration {
     }
 
     /**
-     * Changes the name or the grant types of an application and of its key sets.
+     * Changes the name or the grant types of an application and of its key sets, or (administrator only) its tier.
      *
      * @param owner the acting owner, or {@code null} for the administrator
      * @param id application id
-     * @param body any of {@code {"name","grant_types"}}
+     * @param body any of {@code {"name","grant_types"}}, and {@code "tier"} from the administrator
      * @return the changed application
      * @throws SQLException on a database failure
-     * @throws AdminException 400 for an invalid body, 404 when unknown or not the owner's
+     * @throws AdminException 400 for an invalid body or an unknown tier, 403 for a tier set by an owner, 404 when
+     *             unknown or not the owner's
      */
     public Map<String, Object> patch(String owner, String id, AdminRequestBody body)
             throws SQLException, AdminException {
         String name = body.text("name", 128);
         Set<String> grants = ClientAdministration.grantTypes(body);
+        String tier = body.text("tier", 64);
+        if (tier != null && owner != null) {
+            throw new AdminException(403, "forbidden", "The tier of an application is set by the administrator");
+        }
         return service.database().call(c -> {
+            if (tier != null) {
+                service.revoker().lockEvents(c);
+            }
             ApplicationRecord application = require(c, owner, id);
+            if (tier != null) {
+                tiers.assign(c, application.id(), tier);
+            }
             ApplicationRecord changed = new ApplicationRecord(application.id(),
                     name != null ? name : application.name(), application.owner(),
                     grants != null ? grants : application.grantTypes(), application.createdAt());
@@ -352,6 +365,7 @@ public final class ApplicationAdministration {
         view.put("created_at", Long.valueOf(application.createdAt()));
         view.put("key_sets", keySets);
         view.put("registered_users", Long.valueOf(service.statistics().registeredUsers(c, application.id())));
+        view.put("tier", tiers.tierName(c, application.id()));
         return view;
     }
 }

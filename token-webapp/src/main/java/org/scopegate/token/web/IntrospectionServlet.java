@@ -30,16 +30,21 @@ import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.TierStore.ApplicationTier;
 import org.scopegate.token.store.TokenRecord;
 
 /**
  * Token introspection (RFC 7662) for applications allowed to introspect. Only a live access token is active;
- * anything else is exactly {@code {"active":false}}.
+ * anything else is exactly {@code {"active":false}}. An active answer carries the {@code throttling} member: the
+ * quota the scope valves count the token's requests against.
  */
 public final class IntrospectionServlet extends OAuthEndpointServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Map<String, Object> INACTIVE = Collections.singletonMap("active", Boolean.FALSE);
+
+    /** The extension member with the quota of the token's application. */
+    public static final String THROTTLING = "throttling";
 
     /**
      * @param client an authenticated application
@@ -64,14 +69,20 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
         String token = parameters.require(OAuth2ParameterNames.TOKEN);
         parameters.get(OAuth2ParameterNames.TOKEN_TYPE_HINT);
         String digest = Digests.sha256Hex(token);
-        TokenRecord record = withClient(request, parameters, (c, client) -> {
+        long now = service().clock().getAsLong();
+        Found found = withClient(request, parameters, (c, client) -> {
             requireIntrospect(client);
-            return service().tokens().find(c, digest);
+            TokenRecord live = service().tokens().find(c, digest);
+            if (live == null || !live.isActiveAccessToken(now)) {
+                return null;
+            }
+            return new Found(live, service().throttling().tiers().ofClient(c, live.clientId()));
         });
-        if (record == null || !record.isActiveAccessToken(service().clock().getAsLong())) {
+        if (found == null) {
             responses().writeJson(response, HttpServletResponse.SC_OK, INACTIVE);
             return;
         }
+        TokenRecord record = found.token();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("active", Boolean.TRUE);
         body.put("scope", record.scope());
@@ -83,6 +94,34 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
         body.put("token_type", "Bearer");
         body.put("exp", Long.valueOf(record.expiresAt() / 1000L));
         body.put("iat", Long.valueOf(record.issuedAt() / 1000L));
+        if (found.tier() != null) {
+            body.put(THROTTLING, throttling(found.tier()));
+        }
         responses().writeJson(response, HttpServletResponse.SC_OK, body);
+    }
+
+    /**
+     * The extension member that tells a scope valve the quota the token's requests are counted against
+     * (protocol.md section 2): the application, its tier and the tier's quota. RFC 7662 section 2.2 allows such
+     * members.
+     *
+     * @param tier the application and its tier
+     * @return {@code {"application","tier","quota"?,"window"?,"burst"?}}
+     */
+    static Map<String, Object> throttling(ApplicationTier tier) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("application", Long.valueOf(tier.applicationId()));
+        view.put("tier", tier.tier().name());
+        if (!tier.tier().isUnlimited()) {
+            view.put("quota", Long.valueOf(tier.tier().requests()));
+            view.put("window", Long.valueOf(tier.tier().windowSeconds()));
+            if (tier.tier().burst() != 0) {
+                view.put("burst", Long.valueOf(tier.tier().burst()));
+            }
+        }
+        return view;
+    }
+
+    private record Found(TokenRecord token, ApplicationTier tier) {
     }
 }

@@ -179,6 +179,24 @@ public class TestSelfServiceApi {
     }
 
     @Test
+    public void ownerWhenSettingTierThenForbiddenAndTierUnchanged() {
+        // PREPARE
+        SessionClient owner = signedInUser();
+        String id = createApp(owner, "greedy");
+
+        // TEST
+        HttpResponse<String> answer = owner.call("PATCH", "/api/applications/" + id,
+                "{\"tier\":\"Unlimited\",\"name\":\"renamed\"}");
+
+        // VERIFY
+        Assertions.assertEquals(403, answer.statusCode(), answer.body());
+        Assertions.assertEquals("forbidden", EmbeddedTokenServer.json(answer).get("error").asText());
+        JsonNode app = owner.expect(200, "GET", "/api/applications/" + id, null);
+        Assertions.assertEquals("greedy", app.get("name").asText());
+        Assertions.assertEquals("Unlimited", app.get("tier").asText());
+    }
+
+    @Test
     public void otherUserWhenTouchingApplicationThenNotFoundAndNothingChanged() {
         // PREPARE
         String ownerName = newUser();

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.testing;
+package org.scopegate.testsupport;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
