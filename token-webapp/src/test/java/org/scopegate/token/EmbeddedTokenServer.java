@@ -70,6 +70,7 @@ public final class EmbeddedTokenServer {
     private Context context;
     private int port;
     private String adminAuthorization;
+    private boolean behindTls;
 
     /**
      * @param base temporary base directory (database and admin secret go under it)
@@ -143,6 +144,17 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * Marks the connector secure with scheme {@code https}, as requests arrive when TLS ends in front of Tomcat
+     * (a proxy and {@code RemoteIpValve}): {@code request.isSecure()} is true.
+     *
+     * @return this
+     */
+    public EmbeddedTokenServer behindTls() {
+        behindTls = true;
+        return this;
+    }
+
+    /**
      * Adds a second webapp at {@code path} whose only servlet answers every request, as another application on the
      * same Tomcat (and the same connector) as the token service.
      *
@@ -177,6 +189,10 @@ public final class EmbeddedTokenServer {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setThrowOnFailure(true);
+        if (behindTls) {
+            connector.setSecure(true);
+            connector.setScheme("https");
+        }
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
