@@ -30,7 +30,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -241,8 +240,8 @@ public class OperationsIT {
     @Test
     @Order(3)
     void adminPageWhenSignedInThenLiveFiguresAndTokensPerDayAsCharts() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Browser.CHROMEDRIVER),
-                "Browser test skipped: " + Browser.CHROMEDRIVER + " is absent (install Debian's chromium-driver)");
+        Path chromium = Programs.required("Debian's chromium", "chromium", "chromium-browser");
+        Path chromedriver = Programs.required("Debian's chromium-driver", "chromedriver");
         Path screenshots = Path.of(System.getProperty("screenshotDir",
                 DemoServer.root().resolve("e2e/target/screenshots").toString())).toAbsolutePath();
         Http.Response dashboard = http.request("GET", server.get("ADMIN_URL") + "/dashboard", "Authorization",
@@ -252,7 +251,7 @@ public class OperationsIT {
         assertAtLeast(2, dashboard.json().get("valves").get("refused").asDouble(), "valve refusals");
         assertAtLeast(3, dashboard.json().get("token_service").get("grants_issued").asDouble(), "grants issued");
 
-        try (Browser admin = new Browser(screenshots)) {
+        try (Browser admin = new Browser(chromium, chromedriver, screenshots)) {
             admin.size(1280, 1500);
             admin.open(server.get("HTTPS_BASE") + "/token/ui/");
             admin.type(By.id("username"), "admin");

@@ -814,27 +814,33 @@ public class ScopeValve extends ValveBase implements ValveFigures {
             passed.incrementAndGet();
             return null;
         }
-        String token;
+        TokenDigest digest;
         try {
-            token = resolver.resolve(request);
+            digest = resolver.resolveDigest(request);
         } catch (BearerTokenException e) {
             refusedInvalidRequest.incrementAndGet();
             return e.getError();
         }
-        if (token == null) {
+        if (digest == null) {
             refusedNoToken.incrementAndGet();
             return noTokenError;
         }
-        TokenDigest digest = TokenDigest.of(token);
-        TokenInfo info;
-        try {
-            info = validator.validate(token, digest);
-        } catch (IntrospectionException | RuntimeException e) {
-            refusedUnavailable.incrementAndGet();
-            if (log.isDebugEnabled()) {
-                log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+        // A cached answer needs only the digest (taken from the header's bytes); the token becomes a String only
+        // for an introspection
+        TokenInfo info = validator.cached(digest);
+        if (info == null) {
+            try {
+                info = validator.validate(resolver.resolve(request), digest);
+            } catch (BearerTokenException e) {
+                refusedInvalidRequest.incrementAndGet();
+                return e.getError();
+            } catch (IntrospectionException | RuntimeException e) {
+                refusedUnavailable.incrementAndGet();
+                if (log.isDebugEnabled()) {
+                    log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+                }
+                return unavailableError;
             }
-            return unavailableError;
         }
         if (!info.active() || info.isExpiredAt(System.currentTimeMillis()) || info.principalName() == null) {
             refusedInvalidToken.incrementAndGet();

@@ -37,37 +37,33 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Chromium driven by Debian's chromedriver, both named explicitly so that Selenium Manager never
- * downloads anything; a fresh profile per browser, removed at close. Small helpers for the pages' ids and classes,
- * and screenshots into {@code screenshotDir}.
+ * One headless Chromium driven by chromedriver (Debian's, found on the PATH), both named explicitly so that
+ * Selenium Manager never downloads anything; a fresh profile per browser, removed at close. Small helpers for the
+ * pages' ids and classes, and screenshots into {@code screenshotDir}.
  */
 public final class Browser implements AutoCloseable {
-
-    /** Debian's Chromium. */
-    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-    /** Debian's chromedriver. */
-    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private final ChromeDriver driver;
     private final Path profile;
     private final Path screenshots;
 
     /**
-     * @param screenshots where screenshots go
+     * @param chromium     the browser
+     * @param chromedriver its driver
+     * @param screenshots  where screenshots go
      * @throws IOException when the profile directory cannot be made
      */
-    public Browser(Path screenshots) throws IOException {
+    public Browser(Path chromium, Path chromedriver, Path screenshots) throws IOException {
         this.screenshots = screenshots;
         this.profile = Files.createTempDirectory("scopegate-chromium-");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--ignore-certificate-errors", "--user-data-dir=" + profile, "--window-size=1280,1000",
                 "--lang=en-GB");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
                 .build();
         this.driver = new ChromeDriver(service, options);

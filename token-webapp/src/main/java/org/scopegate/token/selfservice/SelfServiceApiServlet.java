@@ -130,7 +130,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
                     "The administrator uses the administration page");
         }
         UserRecord user = currentUser(request, signedIn);
-        String owner = user.username();
+        Long owner = Long.valueOf(user.id());
         if (s.length == 1 && "scopes".equals(s[0])) {
             allow(method, "GET");
             ok(response, scopes(user));
@@ -142,7 +142,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
     }
 
     private void routeApplications(HttpServletRequest request, HttpServletResponse response, String method,
-            String[] s, UserRecord user, String owner) throws AdminException, SQLException, IOException {
+            String[] s, UserRecord user, Long owner) throws AdminException, SQLException, IOException {
         if (s.length == 1) {
             if ("GET".equals(method)) {
                 ok(response, applications.list(owner));
@@ -150,7 +150,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
                 allow(method, "GET, POST");
                 Map<String, Object> created = applications.create(owner, body(request));
                 write(response, HttpServletResponse.SC_CREATED, created);
-                service.audit().applicationCreated(String.valueOf(created.get("id")), AuditActor.of(owner, request));
+                service.audit().applicationCreated(String.valueOf(created.get("id")), AuditActor.of(user.username(), request));
             }
             return;
         }
@@ -161,33 +161,33 @@ public final class SelfServiceApiServlet extends HttpServlet {
             } else if ("PATCH".equals(method)) {
                 AdminRequestBody body = body(request);
                 ok(response, applications.patch(owner, id, body));
-                service.audit().applicationChanged(id, AuditActor.of(owner, request), body.fieldNames());
+                service.audit().applicationChanged(id, AuditActor.of(user.username(), request), body.fieldNames());
             } else {
                 allow(method, "GET, PATCH, DELETE");
                 applications.delete(owner, id);
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-                service.audit().applicationDeleted(id, AuditActor.of(owner, request));
+                service.audit().applicationDeleted(id, AuditActor.of(user.username(), request));
             }
         } else if (s.length == 3 && "stats".equals(s[2])) {
             allow(method, "GET");
             ok(response, applications.statistics(owner, id));
         } else if (s.length == 3 && "tokens".equals(s[2])) {
             allow(method, "GET");
-            ok(response, userTokens.list(owner, id));
+            ok(response, userTokens.list(user, id));
         } else if (s.length == 4 && "tokens".equals(s[2])) {
             allow(method, "DELETE");
-            userTokens.revoke(owner, id, s[3], AuditActor.of(owner, request));
+            userTokens.revoke(user, id, s[3], AuditActor.of(user.username(), request));
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         } else if (s.length == 4 && "keys".equals(s[2])) {
             allow(method, "POST");
             write(response, HttpServletResponse.SC_CREATED, applications.generateKeys(owner, id, s[3]));
-            service.audit().applicationChanged(id, AuditActor.of(owner, request), List.of("keys." + s[3]));
+            service.audit().applicationChanged(id, AuditActor.of(user.username(), request), List.of("keys." + s[3]));
         } else if (s.length == 5 && "keys".equals(s[2]) && "secret".equals(s[4])) {
             allow(method, "POST");
             Map<String, Object> regenerated = applications.regenerateSecret(owner, id, s[3]);
             ok(response, regenerated);
             service.audit().secretRegenerated(String.valueOf(regenerated.get("client_id")),
-                    AuditActor.of(owner, request));
+                    AuditActor.of(user.username(), request));
         } else if (s.length == 5 && "keys".equals(s[2]) && "tokens".equals(s[4])) {
             allow(method, "POST");
             AdminRequestBody body = body(request);
@@ -237,11 +237,11 @@ public final class SelfServiceApiServlet extends HttpServlet {
             log.info(Messages.get("selfServiceApiServlet.signedIn", AdminSecret.USERNAME, request.getRemoteAddr()));
             service.metrics().signIn(true);
             service.audit().signInSucceeded(AdminSecret.USERNAME, request.getRemoteAddr());
-            return sessions.signIn(request, AdminSecret.USERNAME, true);
+            return sessions.signInAdministrator(request, AdminSecret.USERNAME);
         }
         UserRecord user;
         try {
-            user = service.userAuthenticator().authenticate(username, password);
+            user = service.userAuthenticator().authenticate(username, password, (c, checked) -> checked);
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
             service.metrics().signIn(false);
@@ -252,7 +252,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
         log.info(Messages.get("selfServiceApiServlet.signedIn", user.username(), request.getRemoteAddr()));
         service.metrics().signIn(true);
         service.audit().signInSucceeded(user.username(), request.getRemoteAddr());
-        return sessions.signIn(request, user.username(), false);
+        return sessions.signIn(request, user);
     }
 
     private UserRecord currentUser(HttpServletRequest request, SignedInUser signedIn)
@@ -265,11 +265,16 @@ public final class SelfServiceApiServlet extends HttpServlet {
     }
 
     /**
-     * Reads the session's user again: a user disabled, locked or deleted meanwhile loses the session.
+     * Reads the session's user again, by id: a user deleted, disabled, locked or given a new password since the
+     * sign-in (on any key manager) loses the session; a new user who took a deleted user's name is someone else.
      */
     private UserRecord currentUserOrNull(HttpServletRequest request, SignedInUser signedIn) throws SQLException {
-        UserRecord user = service.database().call(c -> service.users().find(c, signedIn.username()));
-        if (user == null || !user.enabled() || user.lockedUntil() > service.clock().getAsLong()) {
+        if (signedIn.userId() == null) {
+            sessions.signOut(request);
+            return null;
+        }
+        UserRecord user = service.database().call(c -> service.users().findById(c, signedIn.userId().longValue()));
+        if (!SessionAuthenticator.stillValid(signedIn, user, service.clock().getAsLong())) {
             sessions.signOut(request);
             return null;
         }

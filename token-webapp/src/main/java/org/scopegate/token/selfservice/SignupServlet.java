@@ -36,7 +36,7 @@ import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.stats.UsageStatistics;
+import org.scopegate.token.store.PrincipalNames;
 import org.scopegate.token.web.FormRequests;
 import org.scopegate.token.web.OAuthResponses;
 
@@ -105,14 +105,15 @@ public final class SignupServlet extends HttpServlet {
         long now = service.clock().getAsLong();
         try {
             service.database().call(c -> {
-                if (service.users().find(c, username) != null) {
+                // Taken by a user, or by a client as its id (one name space), in any case.
+                if (PrincipalNames.holder(c, username) != null) {
                     throw conflict();
                 }
                 service.users().insert(c, username, hash, service.config().signupDefaultRoles(), now);
                 return null;
             });
         } catch (SQLException e) {
-            if (UsageStatistics.DUPLICATE_KEY.equals(e.getSQLState())) {
+            if (PrincipalNames.isNameTaken(e)) {
                 // The same name signed up concurrently.
                 throw conflict();
             }

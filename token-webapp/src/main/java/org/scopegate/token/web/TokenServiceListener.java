@@ -180,8 +180,8 @@ public final class TokenServiceListener implements ServletContextListener {
         ScopeResolver scopeResolver = new ScopeResolver(config.defaultScope());
         ApplicationStore applications = new ApplicationStore();
         UsageStatistics statistics = new UsageStatistics();
-        TokenIssuer issuer = new TokenIssuer(tokens, secrets, statistics, config.accessTokenLifetime(),
-                config.refreshTokenLifetime());
+        TokenIssuer issuer = new TokenIssuer(tokens, clients, secrets, statistics, config.accessTokenLifetime(),
+                config.refreshTokenLifetime(), config.refreshFamilyMaxAge());
         LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration(),
                 config.lockoutMaxDuration(), claimTimeoutMillis(config));
         UserAuthenticator userAuthenticator = new UserAuthenticator(database, users, hasher, lockout, clock);
@@ -191,9 +191,10 @@ public final class TokenServiceListener implements ServletContextListener {
             metrics.lockout();
             audit.accountLocked(user, until, failures);
         });
-        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(database, userAuthenticator, scopes,
+        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, users, scopes,
                 scopeResolver, issuer, statistics, clock);
-        RefreshTokenGrantHandler refreshGrant = new RefreshTokenGrantHandler(database, tokens, revoker, issuer, clock);
+        RefreshTokenGrantHandler refreshGrant = new RefreshTokenGrantHandler(database, tokens, revoker, issuer, users,
+                scopes, scopeResolver, clock);
         refreshGrant.reportReuseTo((client, digest, revoked) -> {
             metrics.revoked(RevocationCause.REFRESH_TOKEN_REUSE, revoked);
             audit.tokensRevoked(new AuditActor(client, null), RevocationCause.REFRESH_TOKEN_REUSE, revoked, "token",

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scopegate.token.EmbeddedTokenServer;
+import org.scopegate.token.SessionClient;
 
 /**
  * The self-service API of the pages: sessions, CSRF, applications and keys, tokens from the page, ownership,
