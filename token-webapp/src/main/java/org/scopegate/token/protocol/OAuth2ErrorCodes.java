@@ -63,6 +63,12 @@ public final class OAuth2ErrorCodes {
      */
     public static final String SERVER_ERROR = "server_error";
 
+    /**
+     * "The authorization server is currently unable to handle the request due to a temporary overloading or
+     * maintenance of the server." (RFC 6749 section 4.1.2.1)
+     */
+    public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
+
     private OAuth2ErrorCodes() {
     }
 }

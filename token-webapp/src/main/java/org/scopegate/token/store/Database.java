@@ -24,10 +24,16 @@ import javax.sql.DataSource;
  * Runs work on one pooled connection per call, with auto-commit off: commits when the work returns, rolls back
  * when it throws. The work may commit in between (for example before a slow password hash) and roll back what
  * it wants undone before throwing.
+ * <p>
+ * A call whose transaction committed revocation events (every revocation path writes them through
+ * {@link RevocationEventStore}) tells the {@link RevocationCommitListener} once its connection is back in the pool,
+ * and returns only when the listener does: the revoking call answers after the valves have the event.
  */
 public final class Database {
 
     private final DataSource dataSource;
+    private final RevocationEventStore events = new RevocationEventStore();
+    private volatile RevocationCommitListener revocationListener;
 
     /**
      * @param dataSource the pool
@@ -44,7 +50,16 @@ public final class Database {
     }
 
     /**
-     * Runs work in a transaction.
+     * @param listener told of every commit that wrote revocation events, or {@code null}
+     */
+    public void setRevocationListener(RevocationCommitListener listener) {
+        this.revocationListener = listener;
+    }
+
+
+    /**
+     * Runs work in a transaction. When it commits revocation events, the revocation listener is told before this
+     * returns.
      *
      * @param work what to do
      * @param <T> the result
@@ -54,20 +69,33 @@ public final class Database {
      * @throws X when the work throws it (the transaction is rolled back)
      */
     public <T, X extends Exception> T call(ConnectionWork<T, X> work) throws SQLException, X {
-        try (Connection connection = dataSource.getConnection()) {
-            if (connection.getAutoCommit()) {
-                connection.setAutoCommit(false);
-            }
-            boolean done = false;
-            try {
-                T result = work.apply(connection);
-                connection.commit();
-                done = true;
-                return result;
-            } finally {
-                if (!done) {
-                    rollbackQuietly(connection);
+        TransactionEvents written = TransactionEvents.begin();
+        long committedEvent = -1;
+        try {
+            try (Connection connection = dataSource.getConnection()) {
+                written.bind(connection);
+                if (connection.getAutoCommit()) {
+                    connection.setAutoCommit(false);
                 }
+                boolean done = false;
+                try {
+                    T result = work.apply(connection);
+                    connection.commit();
+                    done = true;
+                    committedEvent = written.last();
+                    return result;
+                } finally {
+                    if (!done) {
+                        rollbackQuietly(connection);
+                        committedEvent = written.committedAfterRollback(events);
+                    }
+                }
+            }
+        } finally {
+            written.end();
+            RevocationCommitListener listener = revocationListener;
+            if (committedEvent >= 0 && listener != null) {
+                listener.eventsCommitted(committedEvent);
             }
         }
     }

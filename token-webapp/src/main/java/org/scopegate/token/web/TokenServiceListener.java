@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -44,6 +45,9 @@ import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
 import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.crypto.SecretGenerator;
+import org.scopegate.token.feed.PostgresNotifications;
+import org.scopegate.token.feed.RevocationFeedConfig;
+import org.scopegate.token.feed.RevocationHub;
 import org.scopegate.token.grant.ClientCredentialsGrantHandler;
 import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.grant.LockoutPolicy;
@@ -79,6 +83,8 @@ public final class TokenServiceListener implements ServletContextListener {
     private static final Log log = LogFactory.getLog(TokenServiceListener.class);
 
     private DataSources dataSources;
+    private RevocationHub hub;
+    private PostgresNotifications notifications;
     private ScheduledExecutorService scheduler;
 
     @Override
@@ -86,8 +92,10 @@ public final class TokenServiceListener implements ServletContextListener {
         long start = System.nanoTime();
         ServletContext context = event.getServletContext();
         TokenServiceConfig config;
+        RevocationFeedConfig feedConfig;
         try {
             config = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
+            feedConfig = RevocationFeedConfig.read(context::getInitParameter);
         } catch (IllegalArgumentException e) {
             String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
             log.error(message);
@@ -95,6 +103,7 @@ public final class TokenServiceListener implements ServletContextListener {
         }
         try {
             TokenService service = build(config, context.getClassLoader());
+            startRevocationFeed(service, feedConfig, context);
             context.setAttribute(TokenService.ATTRIBUTE, service);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "scopegate-token-purge");
@@ -118,6 +127,7 @@ public final class TokenServiceListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(TokenService.ATTRIBUTE);
+        event.getServletContext().removeAttribute(RevocationHub.ATTRIBUTE);
         shutdown(event.getServletContext().getClassLoader());
         log.info(Messages.get("tokenServiceListener.stopped"));
     }
@@ -167,7 +177,29 @@ public final class TokenServiceListener implements ServletContextListener {
                 new Throttling(new TierStore()));
     }
 
+    private void startRevocationFeed(TokenService service, RevocationFeedConfig feedConfig, ServletContext context)
+            throws SQLException {
+        hub = new RevocationHub(service.database(), service.events(), service.settings(), service.secrets(),
+                service.objectMapper(), feedConfig, System::nanoTime);
+        hub.start();
+        service.database().setRevocationListener(hub);
+        context.setAttribute(RevocationHub.ATTRIBUTE, hub);
+        DataSource dataSource = service.database().getDataSource();
+        if (PostgresNotifications.isPostgreSql(dataSource)) {
+            notifications = new PostgresNotifications(dataSource, hub, context.getClassLoader());
+            notifications.start();
+        }
+    }
+
     private void shutdown(ClassLoader classLoader) {
+        if (notifications != null) {
+            notifications.stop();
+            notifications = null;
+        }
+        if (hub != null) {
+            hub.stop();
+            hub = null;
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {
