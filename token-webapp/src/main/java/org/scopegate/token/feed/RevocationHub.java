@@ -581,12 +581,13 @@ public final class RevocationHub implements RevocationCommitListener {
 
 
     private void sendBatches(FeedSubscriber s, List<RevocationEvent> list, Long t) {
+        // Noted before the bytes leave: the valve may acknowledge them before send() returns
+        s.sent(list.get(list.size() - 1).id());
         for (int from = 0; from < list.size(); from += BATCH) {
             int to = Math.min(list.size(), from + BATCH);
             // Only the last message completes the read the vouch is about
             s.send(messages.revocations(list.subList(from, to), to == list.size() ? t : null));
         }
-        s.sent(list.get(list.size() - 1).id());
     }
 
 

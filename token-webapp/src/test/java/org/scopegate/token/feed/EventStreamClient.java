@@ -50,6 +50,21 @@ final class EventStreamClient implements AutoCloseable {
     private final Thread reader;
     private volatile boolean ended;
     private volatile String streamId;
+    private volatile Acknowledger acknowledger;
+
+    /** Acknowledges a cursor of a stream. */
+    @FunctionalInterface
+    interface Acknowledger {
+        void acknowledge(String stream, long cursor);
+    }
+
+
+    /**
+     * @param acknowledger called by the reading thread for every message with a cursor, as soon as it is read
+     */
+    void acknowledgeWith(Acknowledger acknowledger) {
+        this.acknowledger = acknowledger;
+    }
 
 
     /**
@@ -101,6 +116,12 @@ final class EventStreamClient implements AutoCloseable {
                         Event event = new Event(name, data.length() == 0 ? null : JSON.readTree(data.toString()));
                         if ("hello".equals(name)) {
                             streamId = event.data().get("stream").asText();
+                        }
+                        Acknowledger a = acknowledger;
+                        if (a != null && event.data() != null && event.data().has("cursor")
+                                && !"hello".equals(name)) {
+                            // As a valve does: acknowledged by the reading thread, before the next read
+                            a.acknowledge(streamId, event.data().get("cursor").asLong());
                         }
                         events.add(event);
                     }

@@ -161,6 +161,25 @@ public class TestRevocationStream {
     }
 
     @Test
+    void revokeWhenAcknowledgedAsSoonAsReadThenNoRevocationEverWaitsForTheTimeout() throws Exception {
+        // PREPARE: a client that acknowledges on its reading thread, the moment a batch arrives (a fast valve)
+        long timeouts = hub().getWaitTimeoutCount();
+        try (EventStreamClient stream = openAtHead()) {
+            stream.acknowledgeWith((id, cursor) -> acknowledge(introspector, id, Long.toString(cursor)));
+
+            // TEST
+            for (int i = 0; i < 100; i++) {
+                String token = login("alice").get("access_token").asText();
+                Assertions.assertEquals(200, server.postForm("/revoke", app, "token=" + token).statusCode());
+            }
+
+            // VERIFY: every acknowledgement was counted, however early it came
+            Assertions.assertEquals(timeouts, hub().getWaitTimeoutCount());
+            Assertions.assertEquals(1, hub().getStreamCount());
+        }
+    }
+
+    @Test
     void revokeWhenStreamNeverAcknowledgesThenAnsweredAfterTheTimeoutAndTheStreamIsClosed() throws Exception {
         // PREPARE
         String token = login("alice").get("access_token").asText();
