@@ -30,10 +30,11 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.selfservice.CsrfGuard;
-import org.scopegate.token.selfservice.SessionAuthenticator;
-import org.scopegate.token.selfservice.SignedInUser;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
@@ -101,6 +102,8 @@ public final class AdminServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLIntegrityConstraintViolationException e) {
             responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
         } catch (SQLException | RuntimeException e) {
@@ -108,12 +111,8 @@ public final class AdminServlet extends HttpServlet {
                 responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
                 return;
             }
-            log.error(Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
-                        "The server could not process the request");
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

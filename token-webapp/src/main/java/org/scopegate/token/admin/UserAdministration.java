@@ -184,6 +184,7 @@ public final class UserAdministration {
         view.put("roles", new ArrayList<>(user.roles()));
         view.put("enabled", Boolean.valueOf(user.enabled()));
         view.put("locked_until", user.lockedUntil() > now ? Long.valueOf(user.lockedUntil()) : null);
+        view.put("lock_count", Integer.valueOf(user.lockCount()));
         return view;
     }
 }

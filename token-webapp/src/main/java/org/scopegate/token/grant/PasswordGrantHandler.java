@@ -25,6 +25,7 @@ import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.Database;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.UserRecord;
@@ -36,6 +37,7 @@ import org.scopegate.token.store.UserRecord;
  */
 public final class PasswordGrantHandler implements GrantHandler {
 
+    private final Database database;
     private final UserAuthenticator authenticator;
     private final ScopeStore scopes;
     private final ScopeResolver scopeResolver;
@@ -44,6 +46,7 @@ public final class PasswordGrantHandler implements GrantHandler {
     private final LongSupplier clock;
 
     /**
+     * @param database the store
      * @param authenticator user name and password check
      * @param scopes scope store
      * @param scopeResolver scope decision
@@ -51,8 +54,9 @@ public final class PasswordGrantHandler implements GrantHandler {
      * @param statistics usage statistics
      * @param clock epoch milliseconds
      */
-    public PasswordGrantHandler(UserAuthenticator authenticator, ScopeStore scopes, ScopeResolver scopeResolver,
-            TokenIssuer issuer, UsageStatistics statistics, LongSupplier clock) {
+    public PasswordGrantHandler(Database database, UserAuthenticator authenticator, ScopeStore scopes,
+            ScopeResolver scopeResolver, TokenIssuer issuer, UsageStatistics statistics, LongSupplier clock) {
+        this.database = database;
         this.authenticator = authenticator;
         this.scopes = scopes;
         this.scopeResolver = scopeResolver;
@@ -67,13 +71,13 @@ public final class PasswordGrantHandler implements GrantHandler {
     }
 
     @Override
-    public TokenResponse handle(Connection connection, ClientRecord client, FormParameters parameters)
+    public TokenResponse handle(ClientRecord client, FormParameters parameters)
             throws SQLException, OAuthException {
         PasswordGrant grant = PasswordGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
-        UserRecord user = authenticator.authenticate(connection, grant.username(), grant.password());
+        UserRecord user = authenticator.authenticate(grant.username(), grant.password());
         boolean withRefresh = client.grantTypes().contains(GrantTypes.REFRESH_TOKEN);
-        return issueToUser(connection, client, user, requested, withRefresh);
+        return database.call(c -> issueToUser(c, client, user, requested, withRefresh));
     }
 
     /**

@@ -27,6 +27,7 @@ import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.Database;
 import org.scopegate.token.store.TokenRecord;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
@@ -41,19 +42,22 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
     private static final Log log = LogFactory.getLog(RefreshTokenGrantHandler.class);
     private static final String INVALID = "Invalid refresh token";
 
+    private final Database database;
     private final TokenStore tokens;
     private final TokenRevoker revoker;
     private final TokenIssuer issuer;
     private final LongSupplier clock;
 
     /**
+     * @param database the store
      * @param tokens token store
      * @param revoker revocation paths
      * @param issuer token issuer
      * @param clock epoch milliseconds
      */
-    public RefreshTokenGrantHandler(TokenStore tokens, TokenRevoker revoker, TokenIssuer issuer,
+    public RefreshTokenGrantHandler(Database database, TokenStore tokens, TokenRevoker revoker, TokenIssuer issuer,
             LongSupplier clock) {
+        this.database = database;
         this.tokens = tokens;
         this.revoker = revoker;
         this.issuer = issuer;
@@ -66,10 +70,15 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
     }
 
     @Override
-    public TokenResponse handle(Connection connection, ClientRecord client, FormParameters parameters)
+    public TokenResponse handle(ClientRecord client, FormParameters parameters)
             throws SQLException, OAuthException {
         RefreshTokenGrant grant = RefreshTokenGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
+        return database.call(c -> refresh(c, client, grant, requested));
+    }
+
+    private TokenResponse refresh(Connection connection, ClientRecord client, RefreshTokenGrant grant,
+            Set<String> requested) throws SQLException, OAuthException {
         String digest = Digests.sha256Hex(grant.refreshToken());
         TokenRecord token = tokens.find(connection, digest);
         long now = clock.getAsLong();

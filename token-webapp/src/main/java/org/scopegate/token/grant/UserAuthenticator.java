@@ -15,7 +15,6 @@
  */
 package org.scopegate.token.grant;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.function.LongSupplier;
@@ -24,34 +23,45 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.crypto.PasswordHasher;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.Database;
 import org.scopegate.token.store.UserRecord;
 import org.scopegate.token.store.UserStore;
 
 /**
  * Checks a user name and password against the user store, for the password grant and for the sign-in of the
- * self-service pages alike. An unknown, disabled or locked user costs one dummy hash and gets the same
- * {@code invalid_grant} as a wrong password; a locked account is checked before its password is hashed. Failed
- * logins are counted atomically and lock the account per {@link LockoutPolicy}. The hash runs outside any
- * transaction, and a hash with outdated parameters is replaced at the first good login.
+ * self-service pages alike: every path that checks a password shares one count per user, kept in the store.
+ * <p>
+ * A check first claims a place in the user's lockout count, atomically in the store (see {@link LockoutPolicy}):
+ * at most {@code lockoutThreshold} checks reach the real hash in a lock window, however many requests arrive at
+ * once and on however many key managers. An unknown or disabled user, a locked account and a check beyond the count
+ * all cost one dummy hash and get the same {@code invalid_grant} as a wrong password. The result then releases the
+ * claim: the failure that reaches the threshold locks the account once; a result of a check that began before a
+ * lock or an unlock changes nothing. No pooled connection is held while waiting for the hash or hashing. A hash
+ * with outdated parameters is replaced at the first good login, unless the password changed meanwhile.
  */
 public final class UserAuthenticator {
 
     private static final Log log = LogFactory.getLog(UserAuthenticator.class);
     private static final String BAD_CREDENTIALS = "Invalid resource owner credentials";
 
+    private final Database database;
     private final UserStore users;
     private final PasswordHasher hasher;
     private final LockoutPolicy lockout;
     private final LongSupplier clock;
 
     /**
+     * @param database the store
      * @param users user store
      * @param hasher password hasher
      * @param lockout lockout policy
      * @param clock epoch milliseconds
      */
-    public UserAuthenticator(UserStore users, PasswordHasher hasher, LockoutPolicy lockout, LongSupplier clock) {
+    public UserAuthenticator(Database database, UserStore users, PasswordHasher hasher, LockoutPolicy lockout,
+            LongSupplier clock) {
+        this.database = database;
         this.users = users;
         this.hasher = hasher;
         this.lockout = lockout;
@@ -59,52 +69,95 @@ public final class UserAuthenticator {
     }
 
     /**
-     * Authenticates a user. Commits the connection's transaction before hashing, and commits the failure count or
-     * the reset of it.
+     * Authenticates a user, in short transactions of its own around the hash.
      *
-     * @param connection a connection in a transaction
      * @param username the name as typed (any case)
      * @param password the password
-     * @return the user, with its roles
+     * @return the user, with its roles, as read before the check
      * @throws SQLException on a database failure
      * @throws OAuthException {@code invalid_grant} for any failure, always with the same description
+     * @throws PasswordHasherBusyException when the server is too busy to hash now (nothing was counted)
      */
-    public UserRecord authenticate(Connection connection, String username, String password)
-            throws SQLException, OAuthException {
-        UserRecord user = users.find(connection, username);
-        // End the read transaction so that no lock is held while hashing.
-        connection.commit();
+    public UserRecord authenticate(String username, String password) throws SQLException, OAuthException {
+        hasher.checkCapacity();
         long now = clock.getAsLong();
-        if (user == null || !user.enabled() || lockout.isLocked(user.lockedUntil(), now)) {
+        Claim claim = database.call(c -> {
+            UserRecord user = users.find(c, username);
+            if (user == null) {
+                return new Claim(null, -1);
+            }
+            int epoch = users.claimCheck(c, user.username(), lockout.threshold(), now,
+                    now - lockout.claimTimeoutMillis());
+            return new Claim(user, epoch);
+        });
+        if (claim.epoch() < 0) {
             hasher.verifyDummy(password);
             if (log.isDebugEnabled()) {
                 log.debug("Authentication refused for [" + username + "]: "
-                        + (user == null ? "unknown" : !user.enabled() ? "disabled" : "locked"));
+                        + (claim.user() == null ? "unknown" : "disabled, locked or out of tries"));
             }
             throw OAuthException.invalidGrant(BAD_CREDENTIALS);
         }
-        if (!hasher.verify(password, user.passwordHash())) {
-            recordFailure(connection, user.username(), clock.getAsLong());
+        UserRecord user = claim.user();
+        boolean good;
+        try {
+            good = hasher.verify(password, user.passwordHash());
+        } catch (PasswordHasherBusyException e) {
+            database.call(c -> {
+                users.releaseUncountedCheck(c, user.username(), claim.epoch());
+                return null;
+            });
+            throw e;
+        }
+        if (!good) {
+            recordFailure(user.username(), claim.epoch());
             throw OAuthException.invalidGrant(BAD_CREDENTIALS);
         }
-        if (hasher.needsRehash(user.passwordHash())) {
-            users.setPasswordHash(connection, user.username(), hasher.hash(password));
-        }
-        if (user.failedLogins() != 0 || user.lockCount() != 0 || user.lockedUntil() != 0) {
-            users.resetFailures(connection, user.username());
-        }
+        String upgraded = upgradedHash(password, user.passwordHash());
+        database.call(c -> {
+            users.releaseSucceededCheck(c, user.username(), claim.epoch());
+            if (upgraded != null) {
+                users.replacePasswordHash(c, user.username(), user.passwordHash(), upgraded);
+            }
+            return null;
+        });
         return user;
     }
 
-    private void recordFailure(Connection connection, String username, long now) throws SQLException {
-        int[] counts = users.incrementFailures(connection, username);
-        if (lockout.shouldLock(counts[0])) {
-            int lockNumber = counts[1] + 1;
-            long until = lockout.lockedUntil(lockNumber, now);
-            users.lock(connection, username, lockNumber, until);
-            log.info(Messages.get("passwordGrantHandler.locked", username, Instant.ofEpochMilli(until).toString(),
-                    String.valueOf(counts[0])));
+    private String upgradedHash(String password, String stored) {
+        if (!hasher.needsRehash(stored)) {
+            return null;
         }
-        connection.commit();
+        try {
+            return hasher.hash(password);
+        } catch (PasswordHasherBusyException e) {
+            // The upgrade waits for a quieter login.
+            return null;
+        }
+    }
+
+    private void recordFailure(String username, int epoch) throws SQLException {
+        database.call(c -> {
+            int[] counts = users.releaseFailedCheck(c, username, epoch);
+            if (counts != null && lockout.shouldLock(counts[0])) {
+                int lockNumber = counts[1] + 1;
+                long now = clock.getAsLong();
+                long until = lockout.lockedUntil(lockNumber, now);
+                if (users.lock(c, username, epoch, lockout.threshold(), lockNumber, until)) {
+                    log.info(Messages.get("userAuthenticator.locked", username, Instant.ofEpochMilli(until).toString(),
+                            String.valueOf(counts[0]), String.valueOf(lockNumber)));
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A claimed place in the lockout count, or a refusal ({@code epoch < 0}).
+     *
+     * @param user the user, or {@code null} when unknown
+     * @param epoch the login epoch of the claim, or -1 when refused
+     */
+    private record Claim(UserRecord user, int epoch) {
     }
 }

@@ -37,8 +37,12 @@ import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.AdminRequestBody;
 import org.scopegate.token.admin.AdminSecret;
 import org.scopegate.token.admin.ApplicationAdministration;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.UserRecord;
 import org.scopegate.token.web.OAuthResponses;
@@ -94,13 +98,11 @@ public final class SelfServiceApiServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()),
-                    e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 
@@ -224,7 +226,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
         }
         UserRecord user;
         try {
-            user = service.database().call(c -> service.userAuthenticator().authenticate(c, username, password));
+            user = service.userAuthenticator().authenticate(username, password);
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
             throw badSignIn();

@@ -32,6 +32,7 @@ import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.SignupAdministration;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.stats.UsageStatistics;
@@ -81,12 +82,10 @@ public final class SignupServlet extends HttpServlet {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (OAuthException e) {
             responses.writeError(response, e);
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("signupServlet.serverError"), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log, Messages.get("signupServlet.serverError"));
         }
     }
 

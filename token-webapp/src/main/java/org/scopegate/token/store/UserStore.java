@@ -46,14 +46,30 @@ public final class UserStore {
     private static final String DELETE = "DELETE FROM oauth_user WHERE username = ?";
     private static final String UPDATE_ENABLED = "UPDATE oauth_user SET enabled = ? WHERE username = ?";
     private static final String UPDATE_HASH = "UPDATE oauth_user SET password_hash = ? WHERE username = ?";
-    private static final String INCREMENT_FAILURES =
-            "UPDATE oauth_user SET failed_logins = failed_logins + 1 WHERE username = ?";
-    private static final String SELECT_FAILURES =
-            "SELECT failed_logins, lock_count FROM oauth_user WHERE username = ?";
-    private static final String LOCK =
-            "UPDATE oauth_user SET failed_logins = 0, lock_count = ?, locked_until = ? WHERE username = ?";
-    private static final String RESET = "UPDATE oauth_user SET failed_logins = 0, lock_count = 0, locked_until = 0 "
-            + "WHERE username = ?";
+    private static final String UPDATE_HASH_IF_UNCHANGED =
+            "UPDATE oauth_user SET password_hash = ? WHERE username = ? AND password_hash = ?";
+    // A claim: counted in flight while failures and claims leave room below the threshold and the account is
+    // enabled and not locked. Claims older than the claim timeout no longer count, and their epoch ends.
+    private static final String CLAIM = "UPDATE oauth_user SET "
+            + "checks_in_flight = CASE WHEN claimed_at < ? THEN 1 ELSE checks_in_flight + 1 END, "
+            + "login_epoch = CASE WHEN claimed_at < ? AND checks_in_flight > 0 THEN login_epoch + 1 "
+            + "ELSE login_epoch END, "
+            + "claimed_at = ? "
+            + "WHERE username = ? AND enabled = TRUE AND locked_until <= ? "
+            + "AND failed_logins + CASE WHEN claimed_at < ? THEN 0 ELSE checks_in_flight END < ?";
+    private static final String SELECT_LOGIN_STATE =
+            "SELECT login_epoch, failed_logins, lock_count FROM oauth_user WHERE username = ?";
+    private static final String RELEASE_FAILED = "UPDATE oauth_user SET checks_in_flight = checks_in_flight - 1, "
+            + "failed_logins = failed_logins + 1 WHERE username = ? AND login_epoch = ? AND checks_in_flight > 0";
+    private static final String RELEASE_SUCCEEDED = "UPDATE oauth_user SET checks_in_flight = checks_in_flight - 1, "
+            + "failed_logins = 0, lock_count = 0 WHERE username = ? AND login_epoch = ? AND checks_in_flight > 0";
+    private static final String RELEASE_UNCOUNTED = "UPDATE oauth_user SET checks_in_flight = checks_in_flight - 1 "
+            + "WHERE username = ? AND login_epoch = ? AND checks_in_flight > 0";
+    private static final String LOCK = "UPDATE oauth_user SET failed_logins = 0, checks_in_flight = 0, "
+            + "lock_count = ?, locked_until = ?, login_epoch = login_epoch + 1 "
+            + "WHERE username = ? AND login_epoch = ? AND failed_logins >= ?";
+    private static final String RESET = "UPDATE oauth_user SET failed_logins = 0, checks_in_flight = 0, "
+            + "lock_count = 0, locked_until = 0, login_epoch = login_epoch + 1 WHERE username = ?";
 
     /**
      * @param username a user name
@@ -153,46 +169,125 @@ public final class UserStore {
     }
 
     /**
-     * Counts one more failed login, atomically.
+     * Replaces a password hash unless it changed meanwhile (an upgrade at login must not undo a password change).
      *
      * @param connection a connection
      * @param username the stored name
-     * @return {failed logins in a row, locks so far} after the increment
+     * @param oldHash the PHC string the login was checked against
+     * @param newHash the new PHC string
+     * @return whether the hash was replaced
      * @throws SQLException on a database failure
      */
-    public int[] incrementFailures(Connection connection, String username) throws SQLException {
-        update(connection, INCREMENT_FAILURES, username);
-        try (PreparedStatement ps = connection.prepareStatement(SELECT_FAILURES)) {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return new int[] { 0, 0 };
-                }
-                return new int[] { rs.getInt(1), rs.getInt(2) };
-            }
+    public boolean replacePasswordHash(Connection connection, String username, String oldHash, String newHash)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE_HASH_IF_UNCHANGED)) {
+            ps.setString(1, newHash);
+            ps.setString(2, username);
+            ps.setString(3, oldHash);
+            return ps.executeUpdate() == 1;
         }
     }
 
     /**
-     * Locks an account and clears its failure count.
+     * Claims a place for one password check, atomically: granted only while the account is enabled and not locked,
+     * and its failed logins plus the checks in flight are below the threshold. Claims made before
+     * {@code staleBefore} no longer count.
      *
-     * @param connection a connection
+     * @param connection a connection in a transaction (commit it soon: the claim holds the user's row)
      * @param username the stored name
-     * @param lockCount the number of locks including this one
-     * @param lockedUntil epoch milliseconds
+     * @param threshold the lockout threshold
+     * @param now epoch milliseconds
+     * @param staleBefore epoch milliseconds before which an unreleased claim is dropped
+     * @return the login epoch the claim belongs to, or {@code -1} when refused
      * @throws SQLException on a database failure
      */
-    public void lock(Connection connection, String username, int lockCount, long lockedUntil) throws SQLException {
+    public int claimCheck(Connection connection, String username, int threshold, long now, long staleBefore)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(CLAIM)) {
+            ps.setLong(1, staleBefore);
+            ps.setLong(2, staleBefore);
+            ps.setLong(3, now);
+            ps.setString(4, username);
+            ps.setLong(5, now);
+            ps.setLong(6, staleBefore);
+            ps.setInt(7, threshold);
+            if (ps.executeUpdate() != 1) {
+                return -1;
+            }
+        }
+        int[] state = loginState(connection, username);
+        return state == null ? -1 : state[0];
+    }
+
+    /**
+     * Releases a claim of a check that failed and counts the failure, unless the epoch ended meanwhile.
+     *
+     * @param connection a connection in a transaction
+     * @param username the stored name
+     * @param epoch the epoch of the claim
+     * @return {failed logins in a row, locks so far} after the count, or {@code null} when the epoch ended
+     * @throws SQLException on a database failure
+     */
+    public int[] releaseFailedCheck(Connection connection, String username, int epoch) throws SQLException {
+        if (updateInEpoch(connection, RELEASE_FAILED, username, epoch) != 1) {
+            return null;
+        }
+        int[] state = loginState(connection, username);
+        return state == null ? null : new int[] { state[1], state[2] };
+    }
+
+    /**
+     * Releases a claim of a check that succeeded and clears the failures and the lock history, unless the epoch
+     * ended meanwhile.
+     *
+     * @param connection a connection in a transaction
+     * @param username the stored name
+     * @param epoch the epoch of the claim
+     * @throws SQLException on a database failure
+     */
+    public void releaseSucceededCheck(Connection connection, String username, int epoch) throws SQLException {
+        updateInEpoch(connection, RELEASE_SUCCEEDED, username, epoch);
+    }
+
+    /**
+     * Releases a claim of a check that never ran (the server was too busy to hash), counting nothing.
+     *
+     * @param connection a connection in a transaction
+     * @param username the stored name
+     * @param epoch the epoch of the claim
+     * @throws SQLException on a database failure
+     */
+    public void releaseUncountedCheck(Connection connection, String username, int epoch) throws SQLException {
+        updateInEpoch(connection, RELEASE_UNCOUNTED, username, epoch);
+    }
+
+    /**
+     * Locks an account, clears its failure count and starts a new epoch, if the epoch is still the one whose
+     * failures reached the threshold.
+     *
+     * @param connection a connection in a transaction
+     * @param username the stored name
+     * @param epoch the epoch whose failures reached the threshold
+     * @param threshold the lockout threshold
+     * @param lockCount the number of locks including this one
+     * @param lockedUntil epoch milliseconds
+     * @return whether this call locked the account
+     * @throws SQLException on a database failure
+     */
+    public boolean lock(Connection connection, String username, int epoch, int threshold, int lockCount,
+            long lockedUntil) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(LOCK)) {
             ps.setInt(1, lockCount);
             ps.setLong(2, lockedUntil);
             ps.setString(3, username);
-            ps.executeUpdate();
+            ps.setInt(4, epoch);
+            ps.setInt(5, threshold);
+            return ps.executeUpdate() == 1;
         }
     }
 
     /**
-     * Clears failures, locks and lock history (good login, or unlock by an administrator).
+     * Clears failures, claims, locks and lock history and starts a new epoch (unlock by an administrator).
      *
      * @param connection a connection
      * @param username the stored name
@@ -224,6 +319,24 @@ public final class UserStore {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    private static int[] loginState(Connection connection, String username) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_LOGIN_STATE)) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new int[] { rs.getInt(1), rs.getInt(2), rs.getInt(3) } : null;
+            }
+        }
+    }
+
+    private static int updateInEpoch(Connection connection, String sql, String username, int epoch)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, username);
+            ps.setInt(2, epoch);
+            return ps.executeUpdate();
         }
     }
 

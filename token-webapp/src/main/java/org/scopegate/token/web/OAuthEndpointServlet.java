@@ -29,13 +29,15 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
 
 /**
  * Base of the OAuth endpoints: accepts one HTTP method (others get 405 with {@code Allow}), marks every answer
- * {@code no-store}, turns an {@link OAuthException} into the RFC 6749 error JSON, and anything unexpected into a
+ * {@code no-store}, turns an {@link OAuthException} into the RFC 6749 error JSON, a server too busy to hash a
+ * password into 503 {@code temporarily_unavailable} with {@code Retry-After}, and anything unexpected into a
  * logged {@code server_error} without detail.
  */
 public abstract class OAuthEndpointServlet extends HttpServlet {
@@ -106,12 +108,11 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
                         + request.getRequestURI() + "]: " + e.getDescription());
             }
             responses.writeError(response, e);
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

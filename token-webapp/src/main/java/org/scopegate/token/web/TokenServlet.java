@@ -22,11 +22,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.scopegate.token.grant.GrantHandler;
-import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.ClientRecord;
 
 /**
  * The token endpoint (RFC 6749 section 3.2), mapped to {@code /*} so that {@code POST /token} answers directly
@@ -54,16 +54,15 @@ public final class TokenServlet extends OAuthEndpointServlet {
         }
         FormParameters parameters = FormRequests.read(request);
         String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
-        TokenResponse token = withClient(request, parameters, (c, client) -> {
-            GrantHandler handler = service().grantHandlers().get(grantType);
-            if (handler == null) {
-                throw OAuthException.unsupportedGrantType("Unsupported grant_type");
-            }
-            if (!client.grantTypes().contains(grantType)) {
-                throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
-            }
-            return handler.handle(c, client, parameters);
-        });
-        responses().writeToken(response, token);
+        ClientRecord client = withClient(request, parameters, (c, authenticated) -> authenticated);
+        GrantHandler handler = service().grantHandlers().get(grantType);
+        if (handler == null) {
+            throw OAuthException.unsupportedGrantType("Unsupported grant_type");
+        }
+        if (!client.grantTypes().contains(grantType)) {
+            throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
+        }
+        // The connection of the client check is back in the pool: a password grant may wait for its hash.
+        responses().writeToken(response, handler.handle(client, parameters));
     }
 }

@@ -550,16 +550,20 @@ public class TestTokenServlet {
 
     @Test
     public void postWhenConcurrentPasswordGrantsThenEveryTokenDistinctAndActive() throws Exception {
-        // PREPARE
+        // PREPARE: eight users at once (the lockout admits at most lockoutThreshold checks of one user at once)
         String[] introspector = server.createClient(true, "client_credentials");
         String introspectAuth = EmbeddedTokenServer.basic(introspector[0], introspector[1]);
+        for (int u = 0; u < 8; u++) {
+            server.createUser("concurrent" + u, "concurrent secret " + u, "reader");
+        }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<HttpResponse<String>>> futures = new ArrayList<>();
 
         // TEST
         for (int i = 0; i < 24; i++) {
-            futures.add(pool.submit(() -> server.postForm("", basic,
-                    "grant_type=password&username=alice&password=alice+secret&scope=read")));
+            int u = i % 8;
+            futures.add(pool.submit(() -> server.postForm("", basic, "grant_type=password&username=concurrent" + u
+                    + "&password=concurrent+secret+" + u + "&scope=read")));
         }
 
         // VERIFY

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.selfservice;
+package org.scopegate.token.session;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -29,13 +29,13 @@ import org.scopegate.token.crypto.SecretGenerator;
 public final class SessionAuthenticator {
 
     /** Session attribute: the stored user name. */
-    public static final String USERNAME = "org.scopegate.token.selfservice.USERNAME";
+    public static final String USERNAME = "org.scopegate.token.session.USERNAME";
 
     /** Session attribute: {@code "true"} for the administrator. */
-    public static final String ADMIN = "org.scopegate.token.selfservice.ADMIN";
+    public static final String ADMIN = "org.scopegate.token.session.ADMIN";
 
     /** Session attribute: the CSRF synchronizer token. */
-    public static final String CSRF_TOKEN = "org.scopegate.token.selfservice.CSRF_TOKEN";
+    public static final String CSRF_TOKEN = "org.scopegate.token.session.CSRF_TOKEN";
 
     private final SecretGenerator secrets;
 
