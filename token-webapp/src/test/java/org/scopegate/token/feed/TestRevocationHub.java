@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.crypto.SecretGenerator;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.RevocationEvent;
@@ -71,8 +72,11 @@ public class TestRevocationHub {
 
     @BeforeAll
     static void migrate() {
+        TestDatabase db = TestDatabase.fresh("hub");
         pool = new BasicDataSource();
-        pool.setUrl("jdbc:derby:memory:hub;create=true");
+        pool.setUrl(db.url());
+        pool.setUsername(db.user());
+        pool.setPassword(db.password());
         pool.setDefaultAutoCommit(Boolean.FALSE);
         SchemaMigrator.migrate(pool, TestRevocationHub.class.getClassLoader());
     }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.TestDatabase;
 
 /**
  * The store tells the revocation feed of every transaction that committed revocation events, after the commit,
@@ -47,8 +48,11 @@ public class TestDatabaseRevocationListener {
 
     @BeforeAll
     static void open() {
+        TestDatabase db = TestDatabase.fresh("listener");
         dataSource = new BasicDataSource();
-        dataSource.setUrl("jdbc:derby:memory:listener;create=true");
+        dataSource.setUrl(db.url());
+        dataSource.setUsername(db.user());
+        dataSource.setPassword(db.password());
         dataSource.setDefaultAutoCommit(Boolean.FALSE);
         SchemaMigrator.migrate(dataSource, TestDatabaseRevocationListener.class.getClassLoader());
     }
