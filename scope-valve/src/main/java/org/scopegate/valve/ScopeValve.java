@@ -82,9 +82,10 @@ import org.scopegate.valve.rules.ScopeRulesException;
  *        clientId="scope-valve" clientSecret="${scope.valve.clientSecret}"/&gt;
  * </pre>
  *
- * Tokens are checked with RFC 7662 introspection (or, on one server, by reading the store through a global JNDI
- * DataSource), answers are cached, and the revocation feed keeps the cache honest: a revoked token is refused
- * within {@code revocationPollInterval + revocationMaxLag} ms (2 s with the defaults). Refusals follow RFC 6750
+ * Tokens are checked with RFC 7662 introspection at one key manager or several (or, on one server, by reading the
+ * store through a global JNDI DataSource), answers are cached, and the pushed revocation feed of every key manager
+ * keeps the cache honest: a revocation answers only once this valve has applied and acknowledged it, and a valve
+ * out of contact stops trusting its cache within {@code revocationMaxLag} ms. Refusals follow RFC 6750
  * section 3 and are written by the valve itself; a failing token service gives 503, never a pass. An admitted
  * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
  * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}.
@@ -372,8 +373,9 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * The time between the starts of two polls of the revocation feed, in milliseconds. The default value is
-     * {@code 500}.
+     * The time between the starts of two polls of a revocation feed that is polled ({@code dataSourceName}, or a
+     * key manager that predates the pushed feed), and the first pause before a lost stream of the pushed feed is
+     * made again, in milliseconds. The default value is {@code 500}.
      *
      * @param revocationPollInterval milliseconds
      */
@@ -391,9 +393,10 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * When the last good poll of the revocation feed started longer ago than this, in milliseconds, cached
-     * answers are not used: every request is introspected. Must be greater than {@code revocationPollInterval}.
-     * The default value is {@code 1500}.
+     * The longest time, in milliseconds, cached answers are used after a revocation feed last vouched for them (a
+     * heartbeat of the pushed feed, counted from when the valve sent its stream request; the start of the last good
+     * poll of a polled feed); a key manager's acknowledgement timeout caps it for its stream. Past it, every request
+     * is introspected. Must be greater than {@code revocationPollInterval}. The default value is {@code 1500}.
      *
      * @param revocationMaxLag milliseconds
      */
