@@ -67,6 +67,8 @@ import org.scopegate.valve.introspect.TokenInfo;
 import org.scopegate.valve.introspect.TokenInfoCache;
 import org.scopegate.valve.introspect.TokenIntrospector;
 import org.scopegate.valve.introspect.TokenValidator;
+import org.scopegate.valve.metrics.ValveFigures;
+import org.scopegate.valve.metrics.ValveMetrics;
 import org.scopegate.valve.rules.ReloadingScopeRules;
 import org.scopegate.valve.rules.ScopeRule;
 import org.scopegate.valve.rules.ScopeRulesException;
@@ -90,7 +92,7 @@ import org.scopegate.valve.rules.ScopeRulesException;
  * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
  * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}.
  */
-public class ScopeValve extends ValveBase {
+public class ScopeValve extends ValveBase implements ValveFigures {
 
     /** Request attribute: the client id of the admitted token (String). */
     public static final String CLIENT_ID_ATTRIBUTE = "org.scopegate.valve.CLIENT_ID";
@@ -174,6 +176,7 @@ public class ScopeValve extends ValveBase {
     private volatile RevocationFeed poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
+    private volatile ValveMetrics metrics = ValveMetrics.NONE;
     private volatile List<KeyManager> keyManagers = List.of();
     private volatile List<ObjectName> keyManagerNames = List.of();
 
@@ -534,6 +537,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests admitted with a valid token
      */
+    @Override
     public long getAdmittedCount() {
         return admitted.sum();
     }
@@ -543,6 +547,7 @@ public class ScopeValve extends ValveBase {
      * @return requests passed without a token check ({@code public} rules, or unmatched with
      *         {@code allowUnmatched})
      */
+    @Override
     public long getPassedCount() {
         return passed.get();
     }
@@ -551,6 +556,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: no token on a protected resource
      */
+    @Override
     public long getRefusedNoTokenCount() {
         return refusedNoToken.get();
     }
@@ -559,6 +565,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: inactive, expired or revoked token
      */
+    @Override
     public long getRefusedInvalidTokenCount() {
         return refusedInvalidToken.get();
     }
@@ -567,6 +574,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: token without a scope the resource demands
      */
+    @Override
     public long getRefusedInsufficientScopeCount() {
         return refusedInsufficientScope.get();
     }
@@ -575,6 +583,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: malformed header, or a token in two places
      */
+    @Override
     public long getRefusedInvalidRequestCount() {
         return refusedInvalidRequest.get();
     }
@@ -583,6 +592,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: token service unavailable (503)
      */
+    @Override
     public long getRefusedUnavailableCount() {
         return refusedUnavailable.get();
     }
@@ -591,6 +601,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: no rule matched
      */
+    @Override
     public long getRefusedUnmatchedCount() {
         return refusedUnmatched.get();
     }
@@ -599,6 +610,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests answered from the cache
      */
+    @Override
     public long getCacheHitCount() {
         return statistics.getCacheHits();
     }
@@ -607,6 +619,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests that needed an introspection
      */
+    @Override
     public long getCacheMissCount() {
         return statistics.getCacheMisses();
     }
@@ -615,6 +628,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return entries in the cache
      */
+    @Override
     public long getCachedTokenCount() {
         TokenInfoCache c = cache;
         return c == null ? 0 : c.size();
@@ -648,6 +662,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return whether the last introspection got an answer
      */
+    @Override
     public boolean isTokenServiceAvailable() {
         ServiceHealth h = tokenServiceHealth;
         return h == null || h.isAvailable();
@@ -693,6 +708,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return whether cached answers are in use (the revocation feed is recent enough)
      */
+    @Override
     public boolean isCacheTrusted() {
         RevocationFeed p = poller;
         return p != null && p.isCacheTrusted();
@@ -751,9 +767,20 @@ public class ScopeValve extends ValveBase {
     /**
      * @return reloads of the rules file since start
      */
+    @Override
     public long getRulesReloadCount() {
         ReloadingScopeRules r = rules;
         return r == null ? 0 : r.getReloadCount();
+    }
+
+
+    /**
+     * @return edits of the rules file refused since start (the rules in force stayed)
+     */
+    @Override
+    public long getRulesReloadErrorCount() {
+        ReloadingScopeRules r = rules;
+        return r == null ? 0 : r.getErrorCount();
     }
 
 
@@ -835,27 +862,33 @@ public class ScopeValve extends ValveBase {
             passed.incrementAndGet();
             return null;
         }
-        String token;
+        TokenDigest digest;
         try {
-            token = resolver.resolve(request);
+            digest = resolver.resolveDigest(request);
         } catch (BearerTokenException e) {
             refusedInvalidRequest.incrementAndGet();
             return e.getError();
         }
-        if (token == null) {
+        if (digest == null) {
             refusedNoToken.incrementAndGet();
             return noTokenError;
         }
-        TokenDigest digest = TokenDigest.of(token);
-        TokenInfo info;
-        try {
-            info = validator.validate(token, digest);
-        } catch (IntrospectionException | RuntimeException e) {
-            refusedUnavailable.incrementAndGet();
-            if (log.isDebugEnabled()) {
-                log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+        // A cached answer needs only the digest (taken from the header's bytes); the token becomes a String only
+        // for an introspection
+        TokenInfo info = validator.cached(digest);
+        if (info == null) {
+            try {
+                info = validator.validate(resolver.resolve(request), digest);
+            } catch (BearerTokenException e) {
+                refusedInvalidRequest.incrementAndGet();
+                return e.getError();
+            } catch (IntrospectionException | RuntimeException e) {
+                refusedUnavailable.incrementAndGet();
+                if (log.isDebugEnabled()) {
+                    log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+                }
+                return unavailableError;
             }
-            return unavailableError;
         }
         if (!info.active() || info.isExpiredAt(System.currentTimeMillis()) || info.principalName() == null) {
             refusedInvalidToken.incrementAndGet();
@@ -964,6 +997,9 @@ public class ScopeValve extends ValveBase {
         poller = newPoller;
         tokenServiceHealth = health;
         validator = new TokenValidator(introspector, newCache, newPoller, statistics, health, System::nanoTime);
+        metrics = ValveMetrics.register(metricsName(), this);
+        statistics.observeLatencyWith(metrics.introspectionLatency());
+        newPoller.observeLagWith(metrics.revocationFeedLag());
 
         containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
                 Integer.toString(loadedRules.get().size()), introspector.describe()));
@@ -974,6 +1010,9 @@ public class ScopeValve extends ValveBase {
     @Override
     protected void stopInternal() throws LifecycleException {
         super.stopInternal();
+        statistics.observeLatencyWith(null);
+        metrics.close();
+        metrics = ValveMetrics.NONE;
         RevocationFeed p = poller;
         if (p != null) {
             p.stop();
@@ -1081,6 +1120,20 @@ public class ScopeValve extends ValveBase {
             throw invalid("scopeValve.maxLag", Integer.toString(revocationMaxLag),
                     Integer.toString(revocationPollInterval));
         }
+    }
+
+
+    /**
+     * @return the {@code valve} label of this valve's metrics: its Host's name, followed by the context path for a
+     *         valve on one webapp
+     */
+    private String metricsName() {
+        Container container = getContainer();
+        if (container instanceof org.apache.catalina.Context context) {
+            Container host = context.getParent();
+            return (host == null ? "" : host.getName()) + (context.getPath().isEmpty() ? "/" : context.getPath());
+        }
+        return container == null ? "" : container.getName();
     }
 
 

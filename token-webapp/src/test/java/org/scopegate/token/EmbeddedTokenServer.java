@@ -25,6 +25,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
@@ -67,6 +70,7 @@ public final class EmbeddedTokenServer {
     private Context context;
     private int port;
     private String adminAuthorization;
+    private boolean behindTls;
 
     /**
      * @param base temporary base directory (database and admin secret go under it)
@@ -114,12 +118,39 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * A connection of the test's own to the store of the running server (the embedded Derby database shares the
+     * server's Derby engine in this JVM), for what the product's APIs cannot set up, such as a state reached only by
+     * a lost race. Auto-commit is on.
+     *
+     * @return a new connection; close it
+     * @throws SQLException when the store cannot be reached
+     */
+    public Connection openStore() throws SQLException {
+        if (database != null) {
+            return DriverManager.getConnection(database.url(), database.user(), database.password());
+        }
+        return DriverManager.getConnection("jdbc:derby:" + Path.of(parameters.get("databaseDirectory"))
+                .toAbsolutePath());
+    }
+
+    /**
      * @param name context parameter
      * @param value its value
      * @return this
      */
     public EmbeddedTokenServer with(String name, String value) {
         parameters.put(name, value);
+        return this;
+    }
+
+    /**
+     * Marks the connector secure with scheme {@code https}, as requests arrive when TLS ends in front of Tomcat
+     * (a proxy and {@code RemoteIpValve}): {@code request.isSecure()} is true.
+     *
+     * @return this
+     */
+    public EmbeddedTokenServer behindTls() {
+        behindTls = true;
         return this;
     }
 
@@ -158,6 +189,10 @@ public final class EmbeddedTokenServer {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setThrowOnFailure(true);
+        if (behindTls) {
+            connector.setSecure(true);
+            connector.setScheme("https");
+        }
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);

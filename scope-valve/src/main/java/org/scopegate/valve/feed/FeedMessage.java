@@ -109,6 +109,7 @@ record FeedMessage(String type, String stream, long cursor, Long t, long heartbe
     private static RevocationEvent event(JsonParser p) throws IOException {
         String type = null;
         String value = null;
+        long at = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken token = p.nextToken();
@@ -116,11 +117,13 @@ record FeedMessage(String type, String stream, long cursor, Long t, long heartbe
                 type = p.getText();
             } else if ("value".equals(name) && token == JsonToken.VALUE_STRING) {
                 value = p.getText();
+            } else if ("at".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                at = p.getLongValue();
             } else {
                 p.skipChildren();
             }
         }
-        return new RevocationEvent(type, value);
+        return new RevocationEvent(type, value, at);
     }
 
 

@@ -26,6 +26,7 @@ import org.scopegate.valve.introspect.KeyManager;
 import org.scopegate.valve.introspect.RevocationFeed;
 import org.scopegate.valve.introspect.ServiceHealth;
 import org.scopegate.valve.introspect.TokenInfoCache;
+import org.scopegate.valve.metrics.DurationObserver;
 
 /**
  * The revocation feeds of every key manager a valve knows: one {@link RevocationStream} each (one held connection
@@ -123,6 +124,12 @@ public final class KeyManagerFeeds implements RevocationFeed {
     @Override
     public long getCursor() {
         return cursor();
+    }
+
+
+    @Override
+    public void observeLagWith(DurationObserver observer) {
+        evictions.observeLagWith(observer);
     }
 
 

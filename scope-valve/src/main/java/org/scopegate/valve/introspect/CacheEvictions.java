@@ -16,10 +16,12 @@
 package org.scopegate.valve.introspect;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
+import org.scopegate.valve.metrics.DurationObserver;
 
 /**
  * Applies revocation events to the {@link TokenInfoCache}, and counts the evictions in an epoch that an
@@ -33,6 +35,7 @@ public final class CacheEvictions {
     private final TokenInfoCache cache;
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
+    private volatile DurationObserver lagObserver = DurationObserver.NONE;
 
 
     /**
@@ -55,7 +58,12 @@ public final class CacheEvictions {
         }
         // Before the evictions: a put that read the epoch earlier sees it change and takes its entry back
         epoch.incrementAndGet();
+        long now = System.currentTimeMillis();
+        DurationObserver lag = lagObserver;
         for (RevocationEvent event : events) {
+            if (event.at() > 0) {
+                lag.observeNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, now - event.at())));
+            }
             String value = event.value();
             TokenDigest digest;
             if (RevocationEvent.TOKEN.equals(event.type()) && (digest = TokenDigest.fromHex(value)) != null) {
@@ -71,6 +79,16 @@ public final class CacheEvictions {
                 }
             }
         }
+    }
+
+
+    /**
+     * Sends the lag of each further event applied (now less the event's time at the token service) to a histogram.
+     *
+     * @param observer the histogram, or {@code null} for none
+     */
+    public void observeLagWith(DurationObserver observer) {
+        lagObserver = observer == null ? DurationObserver.NONE : observer;
     }
 
 

@@ -15,6 +15,8 @@
  */
 package org.scopegate.valve.introspect;
 
+import org.scopegate.valve.metrics.DurationObserver;
+
 /**
  * What keeps the cache honest, as the {@link TokenValidator} sees it: whether cached answers may be used now,
  * whether an answer may be cached at all, and a number that changes with every eviction. Implemented by the
@@ -53,6 +55,15 @@ public interface RevocationFeed {
      * @return the newest event applied, {@code -1} before the first
      */
     long getCursor();
+
+
+    /**
+     * Sends the lag of each event applied from now on (now less the event's time at the token service) to a
+     * histogram.
+     *
+     * @param observer the histogram, or {@code null} for none
+     */
+    void observeLagWith(DurationObserver observer);
 
 
     /**

@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.metrics.DurationObserver;
 
 /**
  * Follows the revocation feed (protocol.md section 3) and evicts what it names from the {@link TokenInfoCache}.
@@ -195,6 +196,12 @@ public final class RevocationFeedPoller implements RevocationFeed, Runnable {
             return;
         }
         evictions.apply(batch.events());
+    }
+
+
+    @Override
+    public void observeLagWith(DurationObserver observer) {
+        evictions.observeLagWith(observer);
     }
 
 

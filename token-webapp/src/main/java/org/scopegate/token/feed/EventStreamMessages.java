@@ -77,11 +77,13 @@ final class EventStreamMessages {
         if (vouch != null) {
             data.put("t", vouch);
         }
-        List<Map<String, String>> list = new ArrayList<>(events.size());
+        List<Map<String, Object>> list = new ArrayList<>(events.size());
         for (RevocationEvent e : events) {
-            Map<String, String> event = new LinkedHashMap<>();
+            Map<String, Object> event = new LinkedHashMap<>();
             event.put("type", e.type());
             event.put("value", e.value());
+            // When it was written: the valves measure their feed lag from it
+            event.put("at", Long.valueOf(e.createdAt()));
             list.add(event);
         }
         data.put("events", list);
