@@ -26,7 +26,7 @@ public final class TokenValidator {
 
     private final TokenIntrospector introspector;
     private final TokenInfoCache cache;
-    private final RevocationFeedPoller poller;
+    private final RevocationFeed poller;
     private final IntrospectionStatistics statistics;
     private final ServiceHealth health;
     private final LongSupplier nanoClock;
@@ -40,7 +40,7 @@ public final class TokenValidator {
      * @param health       availability of the token service
      * @param nanoClock    monotonic clock in nanoseconds
      */
-    public TokenValidator(TokenIntrospector introspector, TokenInfoCache cache, RevocationFeedPoller poller,
+    public TokenValidator(TokenIntrospector introspector, TokenInfoCache cache, RevocationFeed poller,
             IntrospectionStatistics statistics, ServiceHealth health, LongSupplier nanoClock) {
         this.introspector = introspector;
         this.cache = cache;
@@ -48,6 +48,27 @@ public final class TokenValidator {
         this.statistics = statistics;
         this.health = health;
         this.nanoClock = nanoClock;
+    }
+
+
+    /**
+     * The hot path of a known token: the cached answer, when the cache can be trusted, with no introspection and no
+     * need of the token itself (only of its digest).
+     *
+     * @param digest the token's SHA-256
+     *
+     * @return the cached answer, or {@code null} when {@link #validate} must be asked
+     */
+    public TokenInfo cached(TokenDigest digest) {
+        poller.ensureStarted();
+        if (poller.isCacheTrusted()) {
+            TokenInfo cached = cache.get(digest);
+            if (cached != null) {
+                statistics.hit();
+                return cached;
+            }
+        }
+        return null;
     }
 
 
