@@ -21,7 +21,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * JDBC access to {@code oauth_token}. Every issued token is its own row.
@@ -49,8 +51,11 @@ public final class TokenStore {
             + "WHERE client_id = ? AND user_id = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
             + "ORDER BY issued_at DESC";
     private static final String PURGE = "DELETE FROM oauth_token WHERE expires_at < ?";
-    private static final String SELECT_ONE_WITH_TIER = "SELECT k.token_digest, k.token_kind, k.client_id, k.username, "
-            + "k.scope, k.grant_type, k.family_id, k.issued_at, k.expires_at, k.revoked, k.used, " + TierStore.COLUMNS
+    /** The token's columns on the alias {@code k}, for queries that join other tables. */
+    private static final String K_COLUMNS = Arrays.stream(COLUMNS.split(",\\s*")).map(c -> "k." + c)
+            .collect(Collectors.joining(", "));
+    private static final int COLUMN_COUNT = COLUMNS.split(",").length;
+    private static final String SELECT_ONE_WITH_TIER = "SELECT " + K_COLUMNS + ", " + TierStore.COLUMNS
             + ", c.application_id FROM oauth_token k "
             + "LEFT OUTER JOIN oauth_client c ON c.client_id = k.client_id "
             + "LEFT OUTER JOIN oauth_application a ON a.id = c.application_id "
@@ -118,8 +123,9 @@ public final class TokenStore {
                     return null;
                 }
                 TokenRecord token = read(rs);
-                TierStore.ApplicationTier tier = rs.getString(12) == null ? null
-                        : new TierStore.ApplicationTier(rs.getLong(17), TierStore.read(rs, 12));
+                int tierColumn = COLUMN_COUNT + 1;
+                TierStore.ApplicationTier tier = rs.getString(tierColumn) == null ? null
+                        : new TierStore.ApplicationTier(rs.getLong(tierColumn + 5), TierStore.read(rs, tierColumn));
                 return new TokenWithTier(token, tier);
             }
         }
