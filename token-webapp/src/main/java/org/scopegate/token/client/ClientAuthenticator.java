@@ -53,9 +53,28 @@ public final class ClientAuthenticator {
         if (credentials == null) {
             throw OAuthException.invalidClient("Client authentication is required", true);
         }
-        String presented = Digests.sha256Hex(credentials.clientSecret());
         ClientRecord client = credentials.clientId().length() > 64 ? null
                 : clients.find(connection, credentials.clientId());
+        return check(credentials, client);
+    }
+
+    /**
+     * Authenticates against an application the caller read already (in a query that fetched more: introspection).
+     *
+     * @param credentials what the request presented, or {@code null}
+     * @param client the application of that consumer key, or {@code null} when there is none
+     * @return the enabled application
+     * @throws OAuthException as {@link #authenticate(Connection, ClientCredentials)}
+     */
+    public ClientRecord authenticate(ClientCredentials credentials, ClientRecord client) throws OAuthException {
+        if (credentials == null) {
+            throw OAuthException.invalidClient("Client authentication is required", true);
+        }
+        return check(credentials, client != null && client.clientId().equals(credentials.clientId()) ? client : null);
+    }
+
+    private static ClientRecord check(ClientCredentials credentials, ClientRecord client) throws OAuthException {
+        String presented = Digests.sha256Hex(credentials.clientSecret());
         boolean match = Digests.equal(presented, client == null ? DUMMY_DIGEST : client.secretDigest());
         if (client == null || !match || !client.enabled()) {
             throw OAuthException.invalidClient("Client authentication failed", credentials.basic());

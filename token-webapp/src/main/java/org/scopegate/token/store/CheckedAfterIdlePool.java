@@ -30,9 +30,11 @@ import org.apache.commons.pool2.PooledObject;
  * A DBCP2 pool that checks a connection before lending it only when the connection sat idle for
  * {@link #CHECK_AFTER_IDLE} or more (as HikariCP's "alive bypass window"): a connection returned a moment ago by a
  * request that used it successfully is lent again without the round trip of a check, which on PostgreSQL costs about
- * as much as one of the store's queries; one that waited (the database may have restarted meanwhile) is checked, so a
- * database restart costs no request once the pool is quiet. A connection whose driver saw it break is closed and
- * never lent again whatever its age. Set {@code testOnBorrow} for the checks to happen.
+ * as much as one of the store's queries; one that waited (the database may have restarted meanwhile) is checked. A
+ * database restart takes longer than that second, so the connections it ended are either checked or already found
+ * broken when it is back; only a connection the database ends less than a second after its last good use reaches one
+ * request (a 503). A connection whose driver saw it break is closed and never lent again whatever its age. Set
+ * {@code testOnBorrow} for the checks to happen.
  * <p>
  * The connection factory is configured from this pool's properties as {@link BasicDataSource} configures its own.
  */

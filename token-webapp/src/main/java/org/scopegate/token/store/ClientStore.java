@@ -29,7 +29,8 @@ import java.util.Set;
  */
 public final class ClientStore {
 
-    private static final String COLUMNS = "client_id, secret_digest, name, grant_types, can_introspect, "
+    /** The columns of an application, in the order {@link #read(ResultSet, int)} reads them. */
+    static final String COLUMNS = "client_id, secret_digest, name, grant_types, can_introspect, "
             + "enabled, created_at, application_id, key_type";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_client WHERE client_id = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_client ORDER BY client_id";
@@ -201,8 +202,17 @@ public final class ClientStore {
     }
 
     private static ClientRecord read(ResultSet rs) throws SQLException {
-        Set<String> grants = GrantTypeColumn.read(rs.getString(4));
-        return new ClientRecord(rs.getString(1), rs.getString(2), rs.getString(3), grants, rs.getBoolean(5),
-                rs.getBoolean(6), rs.getLong(7), rs.getLong(8), rs.getString(9));
+        return read(rs, 1);
+    }
+
+    /**
+     * Reads an application from the columns of {@link #COLUMNS} starting at a position (for a query that joins it).
+     */
+    static ClientRecord read(ResultSet rs, int first) throws SQLException {
+        int o = first - 1;
+        Set<String> grants = GrantTypeColumn.read(rs.getString(o + 4));
+        return new ClientRecord(rs.getString(o + 1), rs.getString(o + 2), rs.getString(o + 3), grants,
+                rs.getBoolean(o + 5), rs.getBoolean(o + 6), rs.getLong(o + 7), rs.getLong(o + 8),
+                rs.getString(o + 9));
     }
 }

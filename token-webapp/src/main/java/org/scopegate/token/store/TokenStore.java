@@ -51,15 +51,11 @@ public final class TokenStore {
             + "WHERE client_id = ? AND user_id = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
             + "ORDER BY issued_at DESC";
     private static final String PURGE = "DELETE FROM oauth_token WHERE expires_at < ?";
-    /** The token's columns on the alias {@code k}, for queries that join other tables. */
-    private static final String K_COLUMNS = Arrays.stream(COLUMNS.split(",\\s*")).map(c -> "k." + c)
+    /** The token's columns on the alias {@code k}, for queries of other stores that join a token. */
+    static final String K_COLUMNS = Arrays.stream(COLUMNS.split(",\\s*")).map(c -> "k." + c)
             .collect(Collectors.joining(", "));
-    private static final int COLUMN_COUNT = COLUMNS.split(",").length;
-    private static final String SELECT_ONE_WITH_TIER = "SELECT " + K_COLUMNS + ", " + TierStore.COLUMNS
-            + ", c.application_id FROM oauth_token k "
-            + "LEFT OUTER JOIN oauth_client c ON c.client_id = k.client_id "
-            + "LEFT OUTER JOIN oauth_application a ON a.id = c.application_id "
-            + "LEFT OUTER JOIN oauth_throttle_tier t ON t.name = a.tier_name WHERE k.token_digest = ?";
+    /** How many columns {@link #K_COLUMNS} holds. */
+    static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
     /**
      * Inserts tokens in one batch.
@@ -104,40 +100,6 @@ public final class TokenStore {
                 return read(rs);
             }
         }
-    }
-
-    /**
-     * A token and the throttling tier of its application, in one query: what introspection answers, in one round trip
-     * to the store instead of two.
-     *
-     * @param connection a connection
-     * @param digest token digest
-     * @return the token and its tier (the tier {@code null} when the application is gone), or {@code null}
-     * @throws SQLException on a database failure
-     */
-    public TokenWithTier findWithTier(Connection connection, String digest) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(SELECT_ONE_WITH_TIER)) {
-            ps.setString(1, digest);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                TokenRecord token = read(rs);
-                int tierColumn = COLUMN_COUNT + 1;
-                TierStore.ApplicationTier tier = rs.getString(tierColumn) == null ? null
-                        : new TierStore.ApplicationTier(rs.getLong(tierColumn + 5), TierStore.read(rs, tierColumn));
-                return new TokenWithTier(token, tier);
-            }
-        }
-    }
-
-    /**
-     * A token with the throttling tier of its application.
-     *
-     * @param token the token
-     * @param tier its application's tier, or {@code null}
-     */
-    public record TokenWithTier(TokenRecord token, TierStore.ApplicationTier tier) {
     }
 
     /**
@@ -254,13 +216,21 @@ public final class TokenStore {
     }
 
     private static TokenRecord read(ResultSet rs) throws SQLException {
-        long userId = rs.getLong(5);
+        return read(rs, 1);
+    }
+
+    /**
+     * Reads a token from the columns of {@link #K_COLUMNS} starting at a position (for a query that joins it).
+     */
+    static TokenRecord read(ResultSet rs, int first) throws SQLException {
+        int o = first - 1;
+        long userId = rs.getLong(o + 5);
         Long user = rs.wasNull() ? null : Long.valueOf(userId);
-        long familyStartedAt = rs.getLong(9);
+        long familyStartedAt = rs.getLong(o + 9);
         Long familyStart = rs.wasNull() ? null : Long.valueOf(familyStartedAt);
-        return new TokenRecord(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), rs.getString(4), user,
-                rs.getString(6), rs.getString(7), rs.getString(8), familyStart, rs.getLong(10), rs.getLong(11),
-                rs.getBoolean(12), rs.getBoolean(13));
+        return new TokenRecord(rs.getString(o + 1), rs.getString(o + 2).charAt(0), rs.getString(o + 3),
+                rs.getString(o + 4), user, rs.getString(o + 6), rs.getString(o + 7), rs.getString(o + 8), familyStart,
+                rs.getLong(o + 10), rs.getLong(o + 11), rs.getBoolean(o + 12), rs.getBoolean(o + 13));
     }
 
     private static int update(Connection connection, String sql, String key) throws SQLException {

@@ -24,6 +24,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.token.client.ClientCredentials;
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
@@ -32,7 +33,7 @@ import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.store.TierStore.ApplicationTier;
 import org.scopegate.token.store.TokenRecord;
-import org.scopegate.token.store.TokenStore;
+import org.scopegate.token.store.IntrospectionLookup;
 
 /**
  * Token introspection (RFC 7662) for applications allowed to introspect. Only a live access token is active;
@@ -43,6 +44,7 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Map<String, Object> INACTIVE = Collections.singletonMap("active", Boolean.FALSE);
+    private static final IntrospectionLookup LOOKUP = new IntrospectionLookup();
 
     /** The extension member with the quota of the token's application. */
     public static final String THROTTLING = "throttling";
@@ -71,15 +73,16 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
         parameters.get(OAuth2ParameterNames.TOKEN_TYPE_HINT);
         String digest = Digests.sha256Hex(token);
         long now = service().clock().getAsLong();
-        Found found = readWithClient(request, parameters, (c, client) -> {
-            requireIntrospect(client);
-            // the token and its application's tier in one query: one round trip to the store
-            TokenStore.TokenWithTier live = service().tokens().findWithTier(c, digest);
-            if (live == null || !live.token().isActiveAccessToken(now)) {
-                return null;
-            }
-            return new Found(live.token(), live.tier());
-        });
+        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        // the caller, the token and its application's tier in one query: one round trip to the store
+        IntrospectionLookup.Result lookup = credentials == null || credentials.clientId().length() > 64 ? null
+                : service().database().read(c -> LOOKUP.find(c, credentials.clientId(), digest));
+        ClientRecord client = service().clientAuthenticator().authenticate(credentials,
+                lookup == null ? null : lookup.caller());
+        requireIntrospect(client);
+        // (authenticated: the lookup found the caller)
+        Found found = lookup.token() == null || !lookup.token().isActiveAccessToken(now) ? null
+                : new Found(lookup.token(), lookup.tier());
         if (found == null) {
             responses().writeJson(response, HttpServletResponse.SC_OK, INACTIVE);
             return;

@@ -52,6 +52,8 @@ import org.scopegate.token.store.StoreFailures;
 public class TestStoreUnavailable {
 
     private static final String PASSWORD = "pw-0123456789";
+    /** The pool checks a connection idle this long before lending it (CheckedAfterIdlePool). */
+    private static final long CHECKED_AFTER_IDLE_MILLIS = 1000;
 
     private static PostgresCluster cluster;
     private static TestDatabase database;
@@ -138,14 +140,14 @@ public class TestStoreUnavailable {
 
     @Test
     public void introspectWhenIdleConnectionsWereCutThenTheNextRequestStillWorks() throws Exception {
-        // PREPARE: the pool holds connections; the database ends them while they sit idle (a restart, a firewall)
+        // PREPARE: the pool holds connections; the database ends them (a restart, a firewall's idle timeout)
         JsonNode tokens = EmbeddedTokenServer.json(server.postForm("", app,
                 "grant_type=password&username=alice&password=" + PASSWORD));
         String access = tokens.get("access_token").asText();
         Assertions.assertTrue(EmbeddedTokenServer.json(server.postForm("/introspect", introspector,
                 "token=" + access)).get("active").asBoolean());
-        Thread.sleep(1200);
         int ended = cluster.terminateConnections(database.name());
+        Thread.sleep(CHECKED_AFTER_IDLE_MILLIS + 200);
 
         // TEST: a connection idle a second or more is checked before it is lent
         HttpResponse<String> answer = server.postForm("/introspect", introspector, "token=" + access);
