@@ -23,7 +23,7 @@ pg_bench_psql_bin() {
 
 pg_bench_psql() {
     # SQL on stdin, as the store's role over TCP (password in an owner-only pgpass file); extra psql options follow
-    PGPASSFILE=$PG_PART_DIR/pgpass "$(pg_bench_psql_bin)" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
+    PGPASSFILE=$PG_PART_DIR/pgpass.$PGB_CURRENT "$(pg_bench_psql_bin)" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
         -U "$JDBC_USER" -d scopegate "$@"
 }
 
@@ -40,18 +40,66 @@ pg_bench_checkpoint() {
     fi
 }
 
-pg_bench_issue() {
-    # $1 store size label: the client-credentials grant at 1 connection, $PG_ROUNDS rounds; PG_ISSUE[$1] = median p50
-    local size=$1 r p50s=()
-    for r in $(seq 1 "$PG_ROUNDS"); do
-        run "pg client-credentials grant $size c=1 round $r" 1 "$PG_GRANT_SECS" /token BENCH_METHOD=POST \
-            BENCH_HEADERS="Authorization: Basic $CLIENT_BASIC" BENCH_BODY='grant_type=client_credentials'
-        p50s+=("${P50[pg client-credentials grant $size c=1 round $r]}")
-    done
-    PG_ISSUE[$size]=$(printf '%s\n' "${p50s[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
-    say "pg: client-credentials grant $size, p50 per round: ${p50s[*]} ms -> ${PG_ISSUE[$size]} ms"
+pg_bench_issue_round() {
+    # $1 store size label, $2 round: the client-credentials grant at 1 connection on the current key manager
+    run "pg client-credentials grant $1 c=1 round $2" 1 "$PG_GRANT_SECS" /token BENCH_METHOD=POST \
+        BENCH_HEADERS="Authorization: Basic $CLIENT_BASIC" BENCH_BODY='grant_type=client_credentials'
+    PG_ISSUE_ROUNDS[$1]+="${P50[pg client-credentials grant $1 c=1 round $2]} "
 }
-declare -A PG_ISSUE
+
+pg_bench_median() {
+    printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
+pg_bench_start() {
+    # $1 small|large, $2 port offset: a key manager with a PostgreSQL cluster of its own (DEMO_STORE=postgres)
+    DEMO_DIR=$WORK/pg/$1 PORT_OFFSET=$2
+    bench_on_exit "DEMO_DIR=$DEMO_DIR '$ROOT/scripts/demo' stop"
+    start_tomcat "$LOW_P" postgres
+    STORE=webapp
+    PGB_DIR[$1]=$DEMO_DIR PGB_BASE[$1]=$BASE PGB_PID[$1]=$TOMCAT_PID PGB_BASIC[$1]=$CLIENT_BASIC
+    PGB_PORT[$1]=$PG_PORT PGB_USER[$1]=$JDBC_USER PGB_DATA[$1]=$PG_DATA PGB_CLIENT[$1]=$CLIENT_ID
+    PGB_IBASIC[$1]="Authorization: Basic $(printf '%s:%s' "$INTROSPECT_CLIENT_ID" "$INTROSPECT_CLIENT_SECRET" | base64 -w0)"
+    (umask 077; printf '127.0.0.1:%s:scopegate:%s:%s\n' "$PG_PORT" "$JDBC_USER" "$JDBC_PASSWORD" >"$PG_PART_DIR/pgpass.$1")
+    say "pg: $1 key manager on $BASE, PostgreSQL $(pg_bench_use "$1"; pg_bench_psql -tA <<<"SHOW server_version" | tr -d ' ') on 127.0.0.1:$PG_PORT"
+}
+
+pg_bench_use() {
+    # $1 small|large: run, cpu_ticks and the pg_bench_* helpers act on that key manager and its cluster
+    DEMO_DIR=${PGB_DIR[$1]} BASE=${PGB_BASE[$1]} TOMCAT_PID=${PGB_PID[$1]} CLIENT_BASIC=${PGB_BASIC[$1]}
+    PG_PORT=${PGB_PORT[$1]} JDBC_USER=${PGB_USER[$1]} PG_DATA=${PGB_DATA[$1]} CLIENT_ID=${PGB_CLIENT[$1]}
+    PGB_CURRENT=$1
+}
+
+pg_bench_stop() {
+    pg_bench_use "$1"
+    stop_tomcat
+}
+
+pg_bench_introspection() {
+    # $1 size label, $2 token file: CPU per introspection, Tomcat and PostgreSQL -> PG_CPU_TOMCAT/PG_CPU_PG/PG_CPU
+    local t0 t1 name="pg introspection $1"
+    t0=$(pg_bench_ticks)
+    run "$name" "$CC" "$PG_SECONDS" /token/introspect BENCH_METHOD=POST BENCH_HEADERS="${PGB_IBASIC[$PGB_CURRENT]}" \
+        BENCH_BODY='token=%TOKEN%' BENCH_TOKENS="$2"
+    t1=$(pg_bench_ticks)
+    PG_CPU_PG[$1]=$(calc "($t1 - $t0) * 1000 / $CLK_TCK / (${REQ[$name]} > 0 ? ${REQ[$name]} : 1)" 4)
+    PG_CPU[$1]=$(calc "${CPU[$name]} + ${PG_CPU_PG[$1]}" 4)
+}
+
+pg_bench_warm() {
+    local r
+    for r in 1 2; do
+        run "" "$CC" "$DW" /token BENCH_METHOD=POST BENCH_HEADERS="Authorization: Basic $CLIENT_BASIC" \
+            BENCH_BODY='grant_type=client_credentials'
+        run "" "$CC" "$DW" /token/introspect BENCH_METHOD=POST BENCH_HEADERS="${PGB_IBASIC[$PGB_CURRENT]}" \
+            BENCH_BODY='token=%TOKEN%' BENCH_TOKENS="$WORK/tokens/pgwarm"
+    done
+}
+declare -A PGB_DIR PGB_BASE PGB_PID PGB_BASIC PGB_PORT PGB_USER PGB_DATA PGB_CLIENT PGB_IBASIC PG_CPU PG_CPU_PG
+declare -A PG_ISSUE_ROUNDS PG_ISSUE
+PGB_CURRENT=""
+
 
 pg_bench_ticks() {
     # utime + stime of the postmaster and of its live children (the backends), plus the children it reaped
@@ -89,79 +137,76 @@ pg_bench_rows() {
 
 bench_pg() {
     local mode=$1
-    # the part's own Tomcat and PostgreSQL (dynamic scope: the helpers see these)
-    local DEMO_DIR=$WORK/pg/demo PORT_OFFSET=$((PORT_OFFSET + 100))
+    # the part's own key managers and clusters (dynamic scope: the helpers see these)
+    local DEMO_DIR=$WORK/pg/small PORT_OFFSET=$PORT_OFFSET base=$PORT_OFFSET
     PG_PART_DIR=$WORK/pg
-    local basic ibasic r pool seconds ticks0 ticks1 rows_1k rows_1m="" ratio="" derby_ratio=n/a
+    local pool rows_1k rows_1m="" ratio="" derby_ratio=n/a r
     if [ "$mode" = smoke ]; then
-        pool=8000 seconds=2 PG_GRANT_SECS=2 PG_ROUNDS=1
+        pool=8000 PG_SECONDS=2 PG_GRANT_SECS=2 PG_ROUNDS=1
     else
-        pool=80000 seconds=4 PG_GRANT_SECS=3 PG_ROUNDS=3
+        pool=80000 PG_SECONDS=4 PG_GRANT_SECS=3 PG_ROUNDS=3
     fi
     rm -rf "$PG_PART_DIR"
     mkdir -p "$PG_PART_DIR"
-    bench_on_exit "DEMO_DIR=$DEMO_DIR '$ROOT/scripts/demo' stop"
-
-    start_tomcat "$LOW_P" postgres
-    STORE=webapp
-    basic="Authorization: Basic $CLIENT_BASIC"
-    ibasic="Authorization: Basic $(printf '%s:%s' "$INTROSPECT_CLIENT_ID" "$INTROSPECT_CLIENT_SECRET" | base64 -w0)"
-    (umask 077; printf '127.0.0.1:%s:scopegate:%s:%s\n' "$PG_PORT" "$JDBC_USER" "$JDBC_PASSWORD" >"$PG_PART_DIR/pgpass")
     PG_NOW=$(($(date +%s) * 1000))
-    say "pg: Tomcat on $BASE, PostgreSQL $(pg_bench_psql -tA <<<"SHOW server_version" | tr -d ' ') on 127.0.0.1:$PG_PORT"
 
-    # ---- the password grant, as the core's overhead line (low cost: the hash is about a millisecond)
+    # ---- the small store: the password grant as the core's overhead line (low cost: the hash is about 1 ms)
+    pg_bench_start small $((base + 100))
+    pg_bench_use small
     password_runs pg 0 1024 1 1
     bench_contract pg_password_grant_overhead_ms "$(calc "${OVERHEAD[pg]}" 2)"
     bench_target "pg_password_grant_overhead_ms < 3 (as password_grant_overhead_ms, on PostgreSQL)" \
         "${OVERHEAD[pg]} >= 0 && ${OVERHEAD[pg]} < 3" "$(calc "${OVERHEAD[pg]}" 2) ms"
 
-    # ---- 1,000 tokens (plus the pool of introspected tokens)
+    # ---- 1,000 tokens plus the pool of introspected tokens; CPU per introspection
     pg_bench_seed 1 1000
     pg_bench_seed 1000001 $((1000000 + pool)) pool
     rows_1k=$(pg_bench_rows)
+    # fresh tokens for every introspection run: a token introspected twice is a reuse the runs report
     split_tokens "$PG_PART_DIR/tokens.all" pgwarm:$((pool / 8)) pgi1k:$((pool * 3 / 8)) pgi1m:$((pool / 2))
-    # (fresh tokens for every introspection run: a token introspected twice is a reuse the runs report)
-    for r in 1 2; do
-        run "" "$CC" "$DW" /token BENCH_METHOD=POST BENCH_HEADERS="$basic" BENCH_BODY='grant_type=client_credentials'
-        run "" "$CC" "$DW" /token/introspect BENCH_METHOD=POST BENCH_HEADERS="$ibasic" BENCH_BODY='token=%TOKEN%' \
-            BENCH_TOKENS="$WORK/tokens/pgwarm"
-    done
-    pg_bench_issue 1k
-    ticks0=$(pg_bench_ticks)
-    run "pg introspection 1k" "$CC" "$seconds" /token/introspect BENCH_METHOD=POST BENCH_HEADERS="$ibasic" \
-        BENCH_BODY='token=%TOKEN%' BENCH_TOKENS="$WORK/tokens/pgi1k"
-    ticks1=$(pg_bench_ticks)
-    local pg_cpu_1k total_1k
-    pg_cpu_1k=$(calc "($ticks1 - $ticks0) * 1000 / $CLK_TCK / (${REQ[pg introspection 1k]} > 0 ? ${REQ[pg introspection 1k]} : 1)" 4)
-    total_1k=$(calc "${CPU[pg introspection 1k]} + $pg_cpu_1k" 4)
-    bench_contract pg_introspection_cpu_ms "$total_1k"
-    bench_target "pg_introspection_cpu_ms < 0.2 (Tomcat + PostgreSQL CPU per introspection)" "$total_1k < 0.2" \
-        "$total_1k ms (Tomcat ${CPU[pg introspection 1k]}, PostgreSQL $pg_cpu_1k)"
+    pg_bench_warm
+    pg_bench_introspection 1k "$WORK/tokens/pgi1k"
+    bench_contract pg_introspection_cpu_ms "${PG_CPU[1k]}"
+    bench_target "pg_introspection_cpu_ms < 0.2 (Tomcat + PostgreSQL CPU per introspection)" "${PG_CPU[1k]} < 0.2" \
+        "${PG_CPU[1k]} ms (Tomcat ${CPU[pg introspection 1k]}, PostgreSQL ${PG_CPU_PG[1k]})"
 
     if [ "$mode" = full ]; then
-        # ---- 1,000,000 tokens: the same Tomcat, the store grown by SQL, warmed up again
-        pg_bench_seed 1001 1000000
+        # ---- the large store: a second key manager with a cluster of its own, 1,000,000 tokens plus the same
+        # pool; then the issue latency on both in alternating rounds (A-B B-A), so that the machine's drift
+        # favours neither size
+        pg_bench_start large $((base + 200))
+        pg_bench_use large
+        pg_bench_seed 1 1000000
+        pg_bench_seed 1000001 $((1000000 + pool))
         rows_1m=$(pg_bench_rows)
-        run "" "$CC" "$DW" /token BENCH_METHOD=POST BENCH_HEADERS="$basic" BENCH_BODY='grant_type=client_credentials'
-        pg_bench_issue 1m
-        ticks0=$(pg_bench_ticks)
-        run "pg introspection 1m" "$CC" "$seconds" /token/introspect BENCH_METHOD=POST BENCH_HEADERS="$ibasic" \
-            BENCH_BODY='token=%TOKEN%' BENCH_TOKENS="$WORK/tokens/pgi1m"
-        ticks1=$(pg_bench_ticks)
-        local pg_cpu_1m
+        pg_bench_warm
+        pg_bench_use small
+        pg_bench_warm
+        for r in $(seq 1 "$PG_ROUNDS"); do
+            if [ $((r % 2)) = 1 ]; then
+                pg_bench_use small; pg_bench_issue_round 1k "$r"; pg_bench_use large; pg_bench_issue_round 1m "$r"
+            else
+                pg_bench_use large; pg_bench_issue_round 1m "$r"; pg_bench_use small; pg_bench_issue_round 1k "$r"
+            fi
+        done
+        PG_ISSUE[1k]=$(pg_bench_median "${PG_ISSUE_ROUNDS[1k]}")
+        PG_ISSUE[1m]=$(pg_bench_median "${PG_ISSUE_ROUNDS[1m]}")
+        say "pg: client-credentials grant p50 per round: 1k ${PG_ISSUE_ROUNDS[1k]}-> ${PG_ISSUE[1k]} ms; 1m ${PG_ISSUE_ROUNDS[1m]}-> ${PG_ISSUE[1m]} ms"
         ratio=$(calc "${PG_ISSUE[1m]} / ${PG_ISSUE[1k]}" 3)
-        pg_cpu_1m=$(calc "($ticks1 - $ticks0) * 1000 / $CLK_TCK / (${REQ[pg introspection 1m]} > 0 ? ${REQ[pg introspection 1m]} : 1)" 4)
         bench_contract pg_issue_latency_ratio_1m_vs_1k "$ratio"
         bench_target "pg_issue_latency_ratio_1m_vs_1k < 1.3" "$ratio < 1.3" "$ratio"
+        pg_bench_use large
+        pg_bench_introspection 1m "$WORK/tokens/pgi1m"
         bench_row "pg: introspection with 1M tokens, CPU per request Tomcat + PostgreSQL" \
-            "$(calc "${CPU[pg introspection 1m]} + $pg_cpu_1m" 4) ms (Tomcat ${CPU[pg introspection 1m]}, PostgreSQL $pg_cpu_1m)"
+            "${PG_CPU[1m]} ms (Tomcat ${CPU[pg introspection 1m]}, PostgreSQL ${PG_CPU_PG[1m]})"
+        pg_bench_stop large
     else
+        pg_bench_issue_round 1k 1
+        PG_ISSUE[1k]=$(pg_bench_median "${PG_ISSUE_ROUNDS[1k]}")
         bench_contract pg_issue_latency_ratio_1m_vs_1k n/a
         bench_target "pg_issue_latency_ratio_1m_vs_1k < 1.3" "0" n/a
     fi
-    stop_tomcat
-    DEMO_DIR=$DEMO_DIR "$ROOT/scripts/demo" stop >>"$LOG" 2>&1 || true
+    pg_bench_stop small
 
     # ---- beside the Derby figures of the same run (the core phases), when they ran
     if [ -n "${P50[client-credentials grant 1m c=1]:-}" ] && [ -n "${P50[client-credentials grant 1k c=1]:-}" ]; then
@@ -169,19 +214,19 @@ bench_pg() {
     fi
     bench_row "password grant overhead, Derby / PostgreSQL (low hash cost, p50 minus the hash alone)" \
         "${OVERHEAD[low]:-n/a} / ${OVERHEAD[pg]} ms"
-    bench_row "client-credentials grant p50 at 1 connection, 1k tokens, Derby / PostgreSQL" \
+    bench_row "client-credentials grant p50 at 1 connection, small store, Derby / PostgreSQL" \
         "${P50[client-credentials grant 1k c=1]:-n/a} / ${PG_ISSUE[1k]} ms"
-    bench_row "issue latency ratio 1M vs 1k, Derby / PostgreSQL" \
-        "$derby_ratio / ${ratio:-n/a}"
+    bench_row "issue latency ratio 1M vs 1k, Derby / PostgreSQL" "$derby_ratio / ${ratio:-n/a}"
     bench_row "introspection, server CPU per request: Derby (Tomcat, embedded store) / PostgreSQL (Tomcat + PostgreSQL)" \
-        "${CPU[introspection 1k]:-n/a} / $total_1k ms"
+        "${CPU[introspection 1k]:-n/a} / ${PG_CPU[1k]} ms"
     bench_row "pg: rows in oauth_token, small / large store" "$rows_1k / ${rows_1m:-n/a}"
-    bench_note "- Part \`pg\` runs the demo's Tomcat with \`DEMO_STORE=postgres\`: a PostgreSQL cluster of its own (the installed"
-    bench_note "  server, default settings but \`listen_addresses\`), token.war on it through \`jdbcUrl\` (its own DBCP2 pool),"
-    bench_note "  Argon2id at m=1024 t=1. The overhead line is the core's method on that Tomcat. The store is seeded in SQL"
-    bench_note "  (\`INSERT … SELECT … FROM generate_series\`, tokens \`pgbench-<n>\` stored as their SHA-256, then \`VACUUM"
-    bench_note "  ANALYZE\`, \`CHECKPOINT\`): 1,000 tokens plus a pool of $pool for introspection, then 999,000 more while Tomcat"
-    bench_note "  runs; each latency figure follows a warm-up of the same request; the issue latency is the median p50 of"
-    bench_note "  $PG_ROUNDS rounds of ${PG_GRANT_SECS} s at 1 connection. CPU per introspection adds the PostgreSQL server's and"
-    bench_note "  backends' utime+stime (\`/proc/<pid>/stat\`, children reaped included) to Tomcat's, over the run's requests."
+    bench_note "- Part \`pg\` runs key managers of the demo with \`DEMO_STORE=postgres\`: each starts a PostgreSQL cluster of"
+    bench_note "  its own (the installed server, default settings but \`listen_addresses\`), token.war on it through"
+    bench_note "  \`jdbcUrl\` (its own DBCP2 pool), Argon2id at m=1024 t=1. The overhead line is the core's method on the"
+    bench_note "  first one. Stores are seeded in SQL (\`INSERT … SELECT … FROM generate_series\`, tokens \`pgbench-<n>\` stored"
+    bench_note "  as their SHA-256, then \`VACUUM ANALYZE\` and \`CHECKPOINT\`): the small one with 1,000 tokens, the large one"
+    bench_note "  (a second key manager and cluster) with 1,000,000, both plus the same pool of $pool for introspection. The"
+    bench_note "  issue latency is the median p50 of $PG_ROUNDS rounds of ${PG_GRANT_SECS} s at 1 connection on each, alternating"
+    bench_note "  A-B B-A after a warm-up of both. CPU per introspection adds the PostgreSQL server's and backends' utime+stime"
+    bench_note "  (\`/proc/<pid>/stat\`, children reaped included) to Tomcat's, over the run's requests."
 }
