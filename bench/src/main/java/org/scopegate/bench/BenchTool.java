@@ -31,6 +31,7 @@ import java.security.SecureRandom;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -299,6 +300,10 @@ public final class BenchTool {
         SplittableRandom fast = new SplittableRandom(secure.nextLong());
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String tail = "," + client + "," + user + ",\"" + scope + "\",password,";
+        // the user's id and the refresh family's start go last (the columns version 4 of the store added)
+        String userId = Long.toString(userId(db, user));
+        String accessEnd = ",false,false," + userId + ",\n";
+        String refreshEnd = ",false,false," + userId + "," + now + "\n";
         try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.US_ASCII)) {
             byte[] raw = new byte[32];
             for (long i = 0; i < background; i++) {
@@ -311,7 +316,7 @@ public final class BenchTool {
                 w.write(Long.toString(now));
                 w.write(',');
                 w.write(Long.toString(expires));
-                w.write(",false,false\n");
+                w.write(accessEnd);
             }
             try (BufferedWriter tokens = Files.newBufferedWriter(Paths.get(o.getOrDefault("accessFile", "/dev/null")),
                     StandardCharsets.US_ASCII)) {
@@ -321,7 +326,7 @@ public final class BenchTool {
                     tokens.write(token);
                     tokens.write('\n');
                     w.write(hex(sha256.digest(token.getBytes(StandardCharsets.US_ASCII))) + ",A" + tail + ","
-                            + now + "," + expires + ",false,false\n");
+                            + now + "," + expires + accessEnd);
                 }
             }
             try (BufferedWriter tokens = Files.newBufferedWriter(Paths.get(o.getOrDefault("refreshFile", "/dev/null")),
@@ -332,7 +337,7 @@ public final class BenchTool {
                     tokens.write(token);
                     tokens.write('\n');
                     String d = hex(sha256.digest(token.getBytes(StandardCharsets.US_ASCII)));
-                    w.write(d + ",R" + tail + d + "," + now + "," + expires + ",false,false\n");
+                    w.write(d + ",R" + tail + d + "," + now + "," + expires + refreshEnd);
                 }
             }
         }
@@ -340,8 +345,9 @@ public final class BenchTool {
         String url = "jdbc:derby:" + db;
         long rows;
         try (Connection c = DriverManager.getConnection(url)) {
-            try (CallableStatement cs = c.prepareCall(
-                    "CALL SYSCS_UTIL.SYSCS_IMPORT_TABLE(NULL, 'OAUTH_TOKEN', ?, ',', '\"', 'US-ASCII', 1)")) {
+            try (CallableStatement cs = c.prepareCall("CALL SYSCS_UTIL.SYSCS_IMPORT_DATA(NULL, 'OAUTH_TOKEN', "
+                    + "'TOKEN_DIGEST,TOKEN_KIND,CLIENT_ID,USERNAME,SCOPE,GRANT_TYPE,FAMILY_ID,ISSUED_AT,EXPIRES_AT,"
+                    + "REVOKED,USED,USER_ID,FAMILY_STARTED_AT', NULL, ?, ',', '\"', 'US-ASCII', 1)")) {
                 cs.setString(1, csv.toString());
                 cs.execute();
             }
@@ -363,6 +369,21 @@ public final class BenchTool {
         System.out.printf(Locale.ROOT, "seeded_rows=%d%n", rows);
         System.out.printf(Locale.ROOT, "seed_csv_s=%.1f%n", (written - start) / 1e9);
         System.out.printf(Locale.ROOT, "seed_import_s=%.1f%n", (end - written) / 1e9);
+    }
+
+    /** The id of the seeded tokens' user (the store is shut down again before the import opens it). */
+    private static long userId(Path db, String user) throws SQLException {
+        String url = "jdbc:derby:" + db;
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM oauth_user WHERE username = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no user " + user + " in " + db);
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static void fillFast(SplittableRandom random, byte[] out) {

@@ -25,6 +25,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
@@ -112,6 +115,22 @@ public final class EmbeddedTokenServer {
      */
     public TestDatabase database() {
         return database;
+    }
+
+    /**
+     * A connection of the test's own to the store of the running server (the embedded Derby database shares the
+     * server's Derby engine in this JVM), for what the product's APIs cannot set up, such as a state reached only by
+     * a lost race. Auto-commit is on.
+     *
+     * @return a new connection; close it
+     * @throws SQLException when the store cannot be reached
+     */
+    public Connection openStore() throws SQLException {
+        if (database != null) {
+            return DriverManager.getConnection(database.url(), database.user(), database.password());
+        }
+        return DriverManager.getConnection("jdbc:derby:" + Path.of(parameters.get("databaseDirectory"))
+                .toAbsolutePath());
     }
 
     /**
@@ -254,6 +273,14 @@ public final class EmbeddedTokenServer {
     public HttpResponse<String> signup(String username, String password) {
         return postForm("/signup", null, "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param name a servlet context attribute
+     * @return its value in the running webapp
+     */
+    public Object attribute(String name) {
+        return context.getServletContext().getAttribute(name);
     }
 
     /**

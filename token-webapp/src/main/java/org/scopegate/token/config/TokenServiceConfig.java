@@ -38,6 +38,7 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param databaseDirectory embedded Derby database directory
  * @param accessTokenLifetime access token lifetime in seconds
  * @param refreshTokenLifetime refresh token lifetime in seconds
+ * @param refreshFamilyMaxAge longest life of a refresh family (a refresh token and all its rotations), in seconds
  * @param defaultScope scope given when nothing requested is allowed
  * @param passwordHash cost of new password hashes
  * @param lockoutThreshold failed logins in a row before a lock
@@ -53,7 +54,7 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
-        long refreshTokenLifetime, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
+        long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
         long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
         Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
         JdbcSettings jdbc) {
@@ -66,6 +67,8 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String ACCESS_TOKEN_LIFETIME = "accessTokenLifetime";
     /** Context parameter name. */
     public static final String REFRESH_TOKEN_LIFETIME = "refreshTokenLifetime";
+    /** Context parameter name. */
+    public static final String REFRESH_FAMILY_MAX_AGE = "refreshFamilyMaxAge";
     /** Context parameter name. */
     public static final String DEFAULT_SCOPE = "defaultScope";
     /** Context parameter name. */
@@ -128,6 +131,7 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 catalinaBase.resolve("data").resolve("scopegate").toString()));
         long access = number(parameters, ACCESS_TOKEN_LIFETIME, 3600, 1, TEN_YEARS);
         long refresh = number(parameters, REFRESH_TOKEN_LIFETIME, 86400, 1, TEN_YEARS);
+        long familyMaxAge = number(parameters, REFRESH_FAMILY_MAX_AGE, 30L * 86400, 1, TEN_YEARS);
         String defaultScope = text(parameters, DEFAULT_SCOPE, "default");
         if (!SCOPE_TOKEN.matcher(defaultScope).matches()) {
             throw new IllegalArgumentException(DEFAULT_SCOPE + " is not a valid scope name");
@@ -166,8 +170,8 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
         }
         int passwordMinLength = (int) number(parameters, PASSWORD_MIN_LENGTH, 10, 1, 1024);
         JdbcSettings jdbc = jdbc(parameters, dataSourceName);
-        return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, defaultScope, hash,
-                threshold, duration, maxDuration, adminSecretFile, purge, issuer,
+        return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, familyMaxAge, defaultScope,
+                hash, threshold, duration, maxDuration, adminSecretFile, purge, issuer,
                 Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, jdbc);
     }
 

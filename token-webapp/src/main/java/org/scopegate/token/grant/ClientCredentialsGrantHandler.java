@@ -67,8 +67,7 @@ public final class ClientCredentialsGrantHandler implements GrantHandler {
         Set<String> requested = ScopeResolver.parse(grant.scope());
         return database.call(c -> {
             String scope = scopeResolver.resolve(requested, Collections.emptySet(), scopes.forGrants(c));
-            return issuer.issue(c, client, null, scope, GrantTypes.CLIENT_CREDENTIALS, false, null,
-                    clock.getAsLong());
+            return issuer.issue(c, client, null, scope, GrantTypes.CLIENT_CREDENTIALS, false, clock.getAsLong());
         });
     }
 }

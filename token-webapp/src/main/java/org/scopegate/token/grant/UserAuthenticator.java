@@ -15,6 +15,7 @@
  */
 package org.scopegate.token.grant;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.function.LongSupplier;
@@ -44,13 +45,15 @@ import org.scopegate.token.store.UserStore;
 public final class UserAuthenticator {
 
     private static final Log log = LogFactory.getLog(UserAuthenticator.class);
-    private static final String BAD_CREDENTIALS = "Invalid resource owner credentials";
+    /** The one description of every refused password grant. */
+    static final String BAD_CREDENTIALS = "Invalid resource owner credentials";
 
     private final Database database;
     private final UserStore users;
     private final PasswordHasher hasher;
     private final LockoutPolicy lockout;
     private final LongSupplier clock;
+    private volatile LockoutListener lockoutListener = LockoutListener.NONE;
 
     /**
      * @param database the store
@@ -69,16 +72,23 @@ public final class UserAuthenticator {
     }
 
     /**
-     * Authenticates a user, in short transactions of its own around the hash.
+     * Authenticates a user, in short transactions of its own around the hash, and on success runs the caller's work
+     * in the transaction that releases the check's claim (one commit for both).
      *
      * @param username the name as typed (any case)
      * @param password the password
-     * @return the user, with its roles, as read before the check
+     * @param work what to do for the authenticated user (issue tokens, start a session), given the user as read
+     *            before the check: use {@link org.scopegate.token.store.UserStore#holdActive} to find out whether it
+     *            changed meanwhile
+     * @param <T> the work's result
+     * @return the work's result
      * @throws SQLException on a database failure
-     * @throws OAuthException {@code invalid_grant} for any failure, always with the same description
+     * @throws OAuthException {@code invalid_grant} for any failure of the check, always with the same description;
+     *             or what the work throws
      * @throws PasswordHasherBusyException when the server is too busy to hash now (nothing was counted)
      */
-    public UserRecord authenticate(String username, String password) throws SQLException, OAuthException {
+    public <T> T authenticate(String username, String password, AuthenticatedWork<T> work)
+            throws SQLException, OAuthException {
         hasher.checkCapacity();
         long now = clock.getAsLong();
         Claim claim = database.call(c -> {
@@ -86,7 +96,7 @@ public final class UserAuthenticator {
             if (user == null) {
                 return new Claim(null, -1);
             }
-            int epoch = users.claimCheck(c, user.username(), lockout.threshold(), now,
+            int epoch = users.claimCheck(c, user.id(), lockout.threshold(), now,
                     now - lockout.claimTimeoutMillis());
             return new Claim(user, epoch);
         });
@@ -96,7 +106,10 @@ public final class UserAuthenticator {
                 log.debug("Authentication refused for [" + username + "]: "
                         + (claim.user() == null ? "unknown" : "disabled, locked or out of tries"));
             }
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+            String reason = claim.user() == null ? UserAuthenticationException.UNKNOWN_USER
+                    : !claim.user().enabled() ? UserAuthenticationException.DISABLED
+                    : UserAuthenticationException.LOCKED;
+            throw new UserAuthenticationException(BAD_CREDENTIALS, reason);
         }
         UserRecord user = claim.user();
         boolean good;
@@ -104,24 +117,40 @@ public final class UserAuthenticator {
             good = hasher.verify(password, user.passwordHash());
         } catch (PasswordHasherBusyException e) {
             database.call(c -> {
-                users.releaseUncountedCheck(c, user.username(), claim.epoch());
+                users.releaseUncountedCheck(c, user.id(), claim.epoch());
                 return null;
             });
             throw e;
         }
         if (!good) {
-            recordFailure(user.username(), claim.epoch());
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+            recordFailure(user, claim.epoch());
+            throw new UserAuthenticationException(BAD_CREDENTIALS, UserAuthenticationException.BAD_PASSWORD);
         }
         String upgraded = upgradedHash(password, user.passwordHash());
-        database.call(c -> {
-            users.releaseSucceededCheck(c, user.username(), claim.epoch());
-            if (upgraded != null) {
-                users.replacePasswordHash(c, user.username(), user.passwordHash(), upgraded);
+        try {
+            return database.call(c -> {
+                releaseSucceeded(c, user, claim.epoch(), upgraded);
+                return work.apply(c, user);
+            });
+        } catch (SQLException | OAuthException | RuntimeException e) {
+            // The work failed and took the release with it: release the claim on its own.
+            try {
+                database.call(c -> {
+                    releaseSucceeded(c, user, claim.epoch(), upgraded);
+                    return null;
+                });
+            } catch (SQLException | RuntimeException again) {
+                e.addSuppressed(again);
             }
-            return null;
-        });
-        return user;
+            throw e;
+        }
+    }
+
+    private void releaseSucceeded(Connection c, UserRecord user, int epoch, String upgraded) throws SQLException {
+        users.releaseSucceededCheck(c, user.id(), epoch);
+        if (upgraded != null) {
+            users.replacePasswordHash(c, user.id(), user.passwordHash(), upgraded);
+        }
     }
 
     private String upgradedHash(String password, String stored) {
@@ -136,20 +165,47 @@ public final class UserAuthenticator {
         }
     }
 
-    private void recordFailure(String username, int epoch) throws SQLException {
+    /**
+     * @param listener told of each account locked from now on
+     */
+    public void reportLockoutsTo(LockoutListener listener) {
+        lockoutListener = listener;
+    }
+
+    private void recordFailure(UserRecord user, int epoch) throws SQLException {
         database.call(c -> {
-            int[] counts = users.releaseFailedCheck(c, username, epoch);
+            int[] counts = users.releaseFailedCheck(c, user.id(), epoch);
             if (counts != null && lockout.shouldLock(counts[0])) {
                 int lockNumber = counts[1] + 1;
                 long now = clock.getAsLong();
                 long until = lockout.lockedUntil(lockNumber, now);
-                if (users.lock(c, username, epoch, lockout.threshold(), lockNumber, until)) {
-                    log.info(Messages.get("userAuthenticator.locked", username, Instant.ofEpochMilli(until).toString(),
+                if (users.lock(c, user.id(), epoch, lockout.threshold(), lockNumber, until)) {
+                    log.info(Messages.get("userAuthenticator.locked", user.username(),
+                            Instant.ofEpochMilli(until).toString(),
                             String.valueOf(counts[0]), String.valueOf(lockNumber)));
+                    lockoutListener.locked(user.username(), until, counts[0]);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * What to do for a user whose password was right, in the transaction that releases the check's claim.
+     *
+     * @param <T> the result
+     */
+    @FunctionalInterface
+    public interface AuthenticatedWork<T> {
+
+        /**
+         * @param connection a connection in the transaction (the caller commits)
+         * @param user the user as read before the password was checked
+         * @return the result
+         * @throws SQLException on a database failure
+         * @throws OAuthException when the user may not have what was asked (say, disabled meanwhile)
+         */
+        T apply(Connection connection, UserRecord user) throws SQLException, OAuthException;
     }
 
     /**

@@ -16,13 +16,17 @@
 package org.scopegate.token.session;
 
 /**
- * Who holds a self-service session.
+ * Who holds a self-service session. A user's session names the user by id and remembers the user's security
+ * version at sign-in: the session counts only while that user still exists with that version (no new password, not
+ * disabled since), checked against the store at each request, so it ends on every key manager at once.
  *
  * @param username the stored user name, or {@code admin} for the administrator
+ * @param userId the user's id, or {@code null} for the administrator
+ * @param securityVersion the user's security version at sign-in (0 for the administrator)
  * @param admin whether this is the administrator (signed in with the admin secret)
  * @param csrfToken the synchronizer token of the session
  */
-public record SignedInUser(String username, boolean admin, String csrfToken) {
+public record SignedInUser(String username, Long userId, int securityVersion, boolean admin, String csrfToken) {
 
     /**
      * Never shows the CSRF token.

@@ -38,10 +38,16 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditActor;
+import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
+import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.crypto.SecretGenerator;
+import org.scopegate.token.feed.PostgresNotifications;
+import org.scopegate.token.feed.RevocationFeedConfig;
+import org.scopegate.token.feed.RevocationHub;
 import org.scopegate.token.grant.ClientCredentialsGrantHandler;
 import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.grant.LockoutPolicy;
@@ -50,18 +56,23 @@ import org.scopegate.token.grant.RefreshTokenGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.TokenIssuer;
 import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.metrics.LiveTokenCount;
+import org.scopegate.token.metrics.MetricsExport;
+import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
+import org.scopegate.token.store.LiveTokenCounter;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
-import org.scopegate.token.store.TierStore;
 import org.scopegate.token.store.SettingStore;
 import org.scopegate.token.store.StoreFailures;
 import org.scopegate.token.store.StoreSettingsException;
 import org.scopegate.token.store.StoreStarter;
+import org.scopegate.token.store.TierStore;
 import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
@@ -81,15 +92,20 @@ public final class TokenServiceListener implements ServletContextListener {
 
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
+    private RevocationHub hub;
+    private PostgresNotifications notifications;
     private StoreStarter starter;
+    private MetricsExport metricsExport;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         long start = System.nanoTime();
         ServletContext context = event.getServletContext();
         TokenServiceConfig config;
+        RevocationFeedConfig feedConfig;
         try {
             config = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
+            feedConfig = RevocationFeedConfig.read(context::getInitParameter);
         } catch (IllegalArgumentException e) {
             String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
             log.error(message);
@@ -99,6 +115,7 @@ public final class TokenServiceListener implements ServletContextListener {
             dataSources = open(config);
             Database database = Database.opening(dataSources.getDataSource());
             TokenService service = build(config, database);
+            startRevocationFeed(service, feedConfig, context);
             context.setAttribute(TokenService.ATTRIBUTE, service);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "scopegate-token-store");
@@ -106,12 +123,18 @@ public final class TokenServiceListener implements ServletContextListener {
                 return t;
             });
             ScheduledExecutorService tasks = scheduler;
+            service.hasher().statistics().observeWith(service.metrics()::passwordHashed);
+            metricsExport = MetricsExport.start(service.metrics(), context.getContextPath());
             starter = new StoreStarter(database, context.getClassLoader(), service.scopes(), config.defaultScope(),
                     tasks, () -> {
                         TokenPurger purger = new TokenPurger(service.database(), service.tokens(), service.events(),
                                 service.settings(), service.clock());
                         tasks.scheduleWithFixedDelay(purger, config.purgeInterval(), config.purgeInterval(),
                                 TimeUnit.SECONDS);
+                        tasks.scheduleWithFixedDelay(new LiveTokenCount(service.database(), new LiveTokenCounter(),
+                                service.metrics(), service.clock()), 0, LiveTokenCount.INTERVAL_SECONDS,
+                                TimeUnit.SECONDS);
+                        listenForOtherKeyManagers(database, context.getClassLoader());
                         log.info(Messages.get("tokenServiceListener.started",
                                 String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
                                 config.passwordHash().algorithm(), String.valueOf(config.accessTokenLifetime())));
@@ -137,6 +160,7 @@ public final class TokenServiceListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(TokenService.ATTRIBUTE);
+        event.getServletContext().removeAttribute(RevocationHub.ATTRIBUTE);
         shutdown(event.getServletContext().getClassLoader());
         log.info(Messages.get("tokenServiceListener.stopped"));
     }
@@ -166,17 +190,30 @@ public final class TokenServiceListener implements ServletContextListener {
         ScopeResolver scopeResolver = new ScopeResolver(config.defaultScope());
         ApplicationStore applications = new ApplicationStore();
         UsageStatistics statistics = new UsageStatistics();
-        TokenIssuer issuer = new TokenIssuer(tokens, secrets, statistics, config.accessTokenLifetime(),
-                config.refreshTokenLifetime());
+        TokenIssuer issuer = new TokenIssuer(tokens, clients, secrets, statistics, config.accessTokenLifetime(),
+                config.refreshTokenLifetime(), config.refreshFamilyMaxAge());
         LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration(),
                 config.lockoutMaxDuration(), claimTimeoutMillis(config));
         UserAuthenticator userAuthenticator = new UserAuthenticator(database, users, hasher, lockout, clock);
-        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(database, userAuthenticator, scopes,
+        TokenServiceMetrics metrics = new TokenServiceMetrics();
+        AuditLog audit = new AuditLog(clock);
+        userAuthenticator.reportLockoutsTo((user, until, failures) -> {
+            metrics.lockout();
+            audit.accountLocked(user, until, failures);
+        });
+        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, users, scopes,
                 scopeResolver, issuer, statistics, clock);
+        RefreshTokenGrantHandler refreshGrant = new RefreshTokenGrantHandler(database, tokens, revoker, issuer, users,
+                scopes, scopeResolver, clock);
+        refreshGrant.reportReuseTo((client, digest, revoked) -> {
+            metrics.revoked(RevocationCause.REFRESH_TOKEN_REUSE, revoked);
+            audit.tokensRevoked(new AuditActor(client, null), RevocationCause.REFRESH_TOKEN_REUSE, revoked, "token",
+                    Digests.shortForm(digest));
+        });
         Map<String, GrantHandler> handlers = new HashMap<>();
         for (GrantHandler handler : new GrantHandler[] {
                 passwordGrant,
-                new RefreshTokenGrantHandler(database, tokens, revoker, issuer, clock),
+                refreshGrant,
                 new ClientCredentialsGrantHandler(database, scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
         }
@@ -184,7 +221,7 @@ public final class TokenServiceListener implements ServletContextListener {
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
-                new Throttling(new TierStore()));
+                new Throttling(new TierStore()), metrics, audit);
     }
 
     /**
@@ -195,10 +232,45 @@ public final class TokenServiceListener implements ServletContextListener {
         return Math.max(60_000L, 10 * config.passwordHashWait());
     }
 
-    private void shutdown(ClassLoader classLoader) {
+    /**
+     * The pushed revocation feed: the hub, told of every commit that wrote revocation events.
+     */
+    private void startRevocationFeed(TokenService service, RevocationFeedConfig feedConfig, ServletContext context) {
+        hub = new RevocationHub(service.database(), service.events(), service.settings(), service.secrets(),
+                service.objectMapper(), feedConfig, System::nanoTime);
+        hub.start();
+        service.database().setRevocationListener(hub);
+        context.setAttribute(RevocationHub.ATTRIBUTE, hub);
+    }
+
+    /**
+     * On PostgreSQL, the other key managers' events arrive by notification; once the store is open.
+     */
+    private synchronized void listenForOtherKeyManagers(Database database, ClassLoader classLoader) {
+        RevocationHub h = hub;
+        if (h != null && notifications == null && database.getDialect() != null
+                && database.getDialect().isPostgreSql()) {
+            notifications = new PostgresNotifications(database.getDataSource(), h, classLoader);
+            notifications.start();
+        }
+    }
+
+    private synchronized void shutdown(ClassLoader classLoader) {
+        if (metricsExport != null) {
+            metricsExport.close();
+            metricsExport = null;
+        }
         if (starter != null) {
             starter.stop();
             starter = null;
+        }
+        if (notifications != null) {
+            notifications.stop();
+            notifications = null;
+        }
+        if (hub != null) {
+            hub.stop();
+            hub = null;
         }
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -42,6 +42,7 @@ public class TestUserStore {
     private static Database database;
     private final UserStore users = new UserStore();
     private String alice;
+    private long id;
 
     @BeforeAll
     static void open() {
@@ -61,11 +62,8 @@ public class TestUserStore {
 
     @BeforeEach
     void newUser() throws SQLException {
-        alice = alice + USERS.incrementAndGet();
-        database.call(c -> {
-            users.insert(c, alice, "$hash", Set.of(), NOW);
-            return null;
-        });
+        alice = "alice" + USERS.incrementAndGet();
+        id = database.call(c -> Long.valueOf(users.insert(c, alice, "$hash", Set.of(), NOW))).longValue();
     }
 
     @Test
@@ -90,12 +88,12 @@ public class TestUserStore {
         claim(NOW);
 
         // TEST
-        int[] first = database.call(c -> users.releaseFailedCheck(c, alice, epoch));
-        int[] second = database.call(c -> users.releaseFailedCheck(c, alice, epoch));
-        int[] third = database.call(c -> users.releaseFailedCheck(c, alice, epoch));
-        boolean locked = database.call(c -> Boolean.valueOf(users.lock(c, alice, epoch, THRESHOLD, 1, NOW + 300_000)))
+        int[] first = database.call(c -> users.releaseFailedCheck(c, id, epoch));
+        int[] second = database.call(c -> users.releaseFailedCheck(c, id, epoch));
+        int[] third = database.call(c -> users.releaseFailedCheck(c, id, epoch));
+        boolean locked = database.call(c -> Boolean.valueOf(users.lock(c, id, epoch, THRESHOLD, 1, NOW + 300_000)))
                 .booleanValue();
-        boolean lockedAgain = database.call(c -> Boolean.valueOf(users.lock(c, alice, epoch, THRESHOLD, 2,
+        boolean lockedAgain = database.call(c -> Boolean.valueOf(users.lock(c, id, epoch, THRESHOLD, 2,
                 NOW + 600_000))).booleanValue();
 
         // VERIFY
@@ -108,7 +106,7 @@ public class TestUserStore {
         Assertions.assertEquals(NOW + 300_000, user.lockedUntil());
         Assertions.assertEquals(1, user.lockCount());
         Assertions.assertEquals(-1, claim(NOW + 299_999), "claimed while locked");
-        Assertions.assertNull(database.call(c -> users.releaseFailedCheck(c, alice, epoch)),
+        Assertions.assertNull(database.call(c -> users.releaseFailedCheck(c, id, epoch)),
                 "a result of the ended epoch counted");
         Assertions.assertEquals(epoch + 1, claim(NOW + 300_000), "no claim after the lock ended");
     }
@@ -129,7 +127,7 @@ public class TestUserStore {
         // VERIFY
         int stale = epoch;
         Assertions.assertEquals(stale + 1, next, "the stale claims still count");
-        Assertions.assertNull(database.call(c -> users.releaseFailedCheck(c, alice, stale)));
+        Assertions.assertNull(database.call(c -> users.releaseFailedCheck(c, id, stale)));
         Assertions.assertEquals(next, claim(NOW + TIMEOUT + 2));
         Assertions.assertEquals(next, claim(NOW + TIMEOUT + 3));
         Assertions.assertEquals(-1, claim(NOW + TIMEOUT + 4), "more than the threshold in flight");
@@ -141,15 +139,15 @@ public class TestUserStore {
         int epoch = claim(NOW);
         claim(NOW);
         claim(NOW);
-        database.call(c -> users.releaseFailedCheck(c, alice, epoch));
-        database.call(c -> users.releaseFailedCheck(c, alice, epoch));
+        database.call(c -> users.releaseFailedCheck(c, id, epoch));
+        database.call(c -> users.releaseFailedCheck(c, id, epoch));
         database.call(c -> {
-            users.resetFailures(c, alice);
+            users.resetFailures(c, id);
             return null;
         });
 
         // TEST
-        int[] late = database.call(c -> users.releaseFailedCheck(c, alice, epoch));
+        int[] late = database.call(c -> users.releaseFailedCheck(c, id, epoch));
 
         // VERIFY
         Assertions.assertNull(late);
@@ -163,7 +161,7 @@ public class TestUserStore {
     public void claimCheckWhenUserDisabledThenRefused() throws Exception {
         // PREPARE
         database.call(c -> {
-            users.setEnabled(c, alice, false);
+            users.setEnabled(c, id, false);
             return null;
         });
 
@@ -175,12 +173,12 @@ public class TestUserStore {
     public void replacePasswordHashWhenChangedMeanwhileThenKept() throws Exception {
         // PREPARE: the administrator set a new password while a login upgraded the old hash
         database.call(c -> {
-            users.setPasswordHash(c, alice, "$new");
+            users.setPasswordHash(c, id, "$new");
             return null;
         });
 
         // TEST
-        boolean replaced = database.call(c -> Boolean.valueOf(users.replacePasswordHash(c, alice, "$hash",
+        boolean replaced = database.call(c -> Boolean.valueOf(users.replacePasswordHash(c, id, "$hash",
                 "$upgraded"))).booleanValue();
 
         // VERIFY
@@ -189,7 +187,7 @@ public class TestUserStore {
     }
 
     private int claim(long now) throws SQLException {
-        return database.call(c -> Integer.valueOf(users.claimCheck(c, alice, THRESHOLD, now, now - TIMEOUT)))
+        return database.call(c -> Integer.valueOf(users.claimCheck(c, id, THRESHOLD, now, now - TIMEOUT)))
                 .intValue();
     }
 }

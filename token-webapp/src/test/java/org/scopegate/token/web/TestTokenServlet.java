@@ -582,34 +582,6 @@ public class TestTokenServlet {
         }
     }
 
-    @Test
-    public void postWhenConcurrentRefreshOfOneTokenThenAtMostOneWins() throws Exception {
-        // PREPARE
-        String refresh = EmbeddedTokenServer.json(server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret")).get("refresh_token").asText();
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-
-        // TEST
-        for (int i = 0; i < 6; i++) {
-            futures.add(pool.submit(() -> server.postForm("", basic,
-                    "grant_type=refresh_token&refresh_token=" + refresh)));
-        }
-
-        // VERIFY
-        int wins = 0;
-        for (Future<HttpResponse<String>> f : futures) {
-            HttpResponse<String> response = f.get();
-            if (response.statusCode() == 200) {
-                wins++;
-            } else {
-                assertError(response, 400, "invalid_grant");
-            }
-        }
-        pool.shutdown();
-        Assertions.assertTrue(wins <= 1, "refresh token exchanged " + wins + " times");
-    }
-
     static void assertError(HttpResponse<String> response, int status, String error) {
         Assertions.assertEquals(status, response.statusCode(), response.body());
         Assertions.assertEquals("application/json;charset=UTF-8",
