@@ -18,6 +18,9 @@ package org.scopegate.token.grant;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -135,7 +138,9 @@ public class TestLockoutOnSeveralKeyManagers {
                 }));
             }
             first.countDown();
-            Thread.sleep(50);
+            if (firstWave < passwords.size()) {
+                awaitChecksExhausted(username);
+            }
             second.countDown();
             List<HttpResponse<String>> answers = new ArrayList<>();
             for (Future<HttpResponse<String>> f : futures) {
@@ -144,6 +149,28 @@ public class TestLockoutOnSeveralKeyManagers {
             return answers;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits until the first wave holds every place in the user's count (claims in flight plus failures counted) or
+     * has locked the account, so that the second wave arrives after it however slowly the machine runs.
+     */
+    private static void awaitChecksExhausted(String username) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection c = kms.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT failed_logins + checks_in_flight, locked_until FROM oauth_user WHERE username = ?")) {
+            ps.setString(1, username);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    Assertions.assertTrue(rs.next(), username);
+                    if (rs.getInt(1) >= THRESHOLD || rs.getLong(2) > 0) {
+                        return;
+                    }
+                }
+                Assertions.assertTrue(System.nanoTime() < deadline, "the first wave never claimed every check");
+                Thread.sleep(5);
+            }
         }
     }
 
