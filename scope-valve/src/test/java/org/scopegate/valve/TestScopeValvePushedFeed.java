@@ -133,7 +133,7 @@ public class TestScopeValvePushedFeed {
         // VERIFY
         Assertions.assertEquals(0, admittedAfterRevoke);
         Assertions.assertEquals(1, first.streamCount());
-        Assertions.assertEquals(50, valve.getLastAcknowledgedEvent());
+        await(() -> valve.getLastAcknowledgedEvent() == 50, "the last acknowledgement recorded");
         Assertions.assertTrue(valve.getRevocationFeedLag() >= 0 && valve.getRevocationFeedLag() < 1000);
     }
 
@@ -291,6 +291,8 @@ public class TestScopeValvePushedFeed {
         await(() -> valve.getConnectedFeedCount() == 2, "both streams");
         first.revoke(token(2));
         Assertions.assertTrue(first.awaitAcknowledged(2000));
+        // The valve records an acknowledgement once it is sent, so just after the key manager has read it
+        await(() -> valve.getLastAcknowledgedEvent() == 1, "the acknowledgement recorded");
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(valve.getDomain() + ":type=ScopeValveKeyManager,host="
                 + valve.getObjectName().getKeyProperty("host") + ",index=0");
