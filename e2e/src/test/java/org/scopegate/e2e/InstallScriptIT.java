@@ -117,7 +117,7 @@ class InstallScriptIT {
         dir = DemoServer.workDir().resolve("install");
         DemoServer.deleteTree(dir);
         Files.createDirectories(dir);
-        Path tgz = tomcatDistribution(DemoServer.tomcat10());
+        Path tgz = tomcatDistribution(dir, DemoServer.tomcat10());
         home = dir.resolve("apache-tomcat-" + DemoServer.tomcat10());
         Files.createDirectories(home);
         DemoServer.Result untar = run(60, Map.of(), null, "tar", "-xzf", tgz.toString(), "-C", home.toString(),
@@ -563,14 +563,15 @@ class InstallScriptIT {
         return m;
     }
 
-    private static Path tomcatDistribution(String version) throws Exception {
+    /** The stock Tomcat distribution: from ~/.m2, else fetched into {@code workDir/dist}. */
+    static Path tomcatDistribution(Path workDir, String version) throws Exception {
         String name = "tomcat-" + version + ".tar.gz";
         Path cached = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "apache", "tomcat",
                 "tomcat", version, name);
         if (Files.isRegularFile(cached)) {
             return cached;
         }
-        Path dist = dir.resolve("dist");
+        Path dist = workDir.resolve("dist");
         DemoServer.Result r = run(300, Map.of(), null, "mvn", "-B", "-q", "-N", "dependency:copy",
                 "-Dartifact=org.apache.tomcat:tomcat:" + version + ":tar.gz", "-DoutputDirectory=" + dist);
         assertEquals(0, r.exit(), r.output());
