@@ -45,6 +45,7 @@ import org.scopegate.token.session.SessionAuthenticator;
 import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.UserRecord;
+import org.scopegate.token.web.CrossSiteRequestGuard;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
@@ -81,6 +82,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
     private transient SessionAuthenticator sessions;
     private transient ApplicationAdministration applications;
     private transient UserTokens userTokens;
+    private transient CrossSiteRequestGuard crossSite;
 
     @Override
     public void init() throws ServletException {
@@ -89,11 +91,17 @@ public final class SelfServiceApiServlet extends HttpServlet {
         sessions = new SessionAuthenticator(service.secrets());
         applications = new ApplicationAdministration(service);
         userTokens = new UserTokens(service, applications);
+        crossSite = new CrossSiteRequestGuard(service.config().issuer());
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
+        CrossSiteRequestGuard.Refusal refusal = crossSite.checkJsonRequest(request);
+        if (refusal != null) {
+            responses.writeError(response, refusal.status(), refusal.error(), refusal.description());
+            return;
+        }
         try {
             route(request, response);
         } catch (AdminException e) {

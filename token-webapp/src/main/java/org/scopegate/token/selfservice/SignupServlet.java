@@ -36,6 +36,7 @@ import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.PrincipalNames;
+import org.scopegate.token.web.CrossSiteRequestGuard;
 import org.scopegate.token.web.FormRequests;
 import org.scopegate.token.web.OAuthResponses;
 
@@ -55,6 +56,7 @@ public final class SignupServlet extends HttpServlet {
     private transient OAuthResponses responses;
     private transient SignupAdministration signup;
     private transient SignupPolicy policy;
+    private transient CrossSiteRequestGuard crossSite;
 
     @Override
     public void init() throws ServletException {
@@ -62,11 +64,18 @@ public final class SignupServlet extends HttpServlet {
         responses = new OAuthResponses(service.objectMapper());
         signup = new SignupAdministration(service);
         policy = new SignupPolicy(service.config().passwordMinLength());
+        crossSite = new CrossSiteRequestGuard(service.config().issuer());
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
+        // The sign-up page posts a form: another site's page must not sign people up through the visitor's browser.
+        CrossSiteRequestGuard.Refusal refusal = crossSite.checkOrigin(request);
+        if (refusal != null) {
+            responses.writeError(response, refusal.status(), refusal.error(), refusal.description());
+            return;
+        }
         try {
             if ("GET".equals(request.getMethod())) {
                 Map<String, Object> state = new LinkedHashMap<>();
