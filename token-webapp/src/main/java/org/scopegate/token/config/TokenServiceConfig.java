@@ -46,7 +46,8 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param lockoutMaxDuration seconds of the longest lock
  * @param adminSecretFile file holding the admin API secret
  * @param purgeInterval seconds between purges
- * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
+ * @param issuer issuer URL for the metadata: the configured one, or (after start) the one derived from the server's
+ *            configuration when none is configured, never from a request
  * @param signupDefaultRoles roles given to a user who signs up
  * @param passwordMinLength shortest password a user may choose at sign-up
  * @param passwordHashQueue logins that may wait for a free processor to hash at once
@@ -226,6 +227,17 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             throw new IllegalArgumentException(JDBC_PASSWORD_FILE + " is empty: " + file);
         }
         return password;
+    }
+
+    /**
+     * @param derivedIssuer the issuer to use instead of the configured one
+     * @return a copy of this configuration with that issuer
+     */
+    public TokenServiceConfig withIssuer(String derivedIssuer) {
+        return new TokenServiceConfig(dataSourceName, databaseDirectory, accessTokenLifetime, refreshTokenLifetime,
+                refreshFamilyMaxAge, defaultScope, passwordHash, lockoutThreshold, lockoutDuration, lockoutMaxDuration,
+                adminSecretFile, purgeInterval, derivedIssuer, signupDefaultRoles, passwordMinLength, passwordHashQueue,
+                passwordHashWait, jdbc);
     }
 
     private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {

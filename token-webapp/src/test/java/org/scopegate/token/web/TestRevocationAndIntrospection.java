@@ -357,7 +357,10 @@ public class TestRevocationAndIntrospection {
     }
 
     @Test
-    public void metadataWhenGetThenEndpointsDerivedFromRequest() {
+    public void metadataWhenGetThenEndpointsDerivedFromTheServersConfiguration() {
+        // PREPARE: no issuer configured: the Tomcat Host's name and the connector's scheme and port
+        String issuer = "http://localhost:" + server.port() + "/token";
+
         // TEST
         HttpResponse<String> response = server.send("/.well-known/oauth-authorization-server", "GET", null, null,
                 null);
@@ -365,10 +368,10 @@ public class TestRevocationAndIntrospection {
         // VERIFY
         Assertions.assertEquals(200, response.statusCode());
         JsonNode metadata = EmbeddedTokenServer.json(response);
-        Assertions.assertEquals(server.url(), metadata.get("issuer").asText());
-        Assertions.assertEquals(server.url(), metadata.get("token_endpoint").asText());
-        Assertions.assertEquals(server.url() + "/revoke", metadata.get("revocation_endpoint").asText());
-        Assertions.assertEquals(server.url() + "/introspect", metadata.get("introspection_endpoint").asText());
+        Assertions.assertEquals(issuer, metadata.get("issuer").asText());
+        Assertions.assertEquals(issuer, metadata.get("token_endpoint").asText());
+        Assertions.assertEquals(issuer + "/revoke", metadata.get("revocation_endpoint").asText());
+        Assertions.assertEquals(issuer + "/introspect", metadata.get("introspection_endpoint").asText());
         Assertions.assertEquals("[\"password\",\"refresh_token\",\"client_credentials\"]",
                 metadata.get("grant_types_supported").toString());
         Assertions.assertEquals("[\"client_secret_basic\",\"client_secret_post\"]",
