@@ -63,6 +63,8 @@ import org.scopegate.valve.introspect.TokenInfo;
 import org.scopegate.valve.introspect.TokenInfoCache;
 import org.scopegate.valve.introspect.TokenIntrospector;
 import org.scopegate.valve.introspect.TokenValidator;
+import org.scopegate.valve.metrics.ValveFigures;
+import org.scopegate.valve.metrics.ValveMetrics;
 import org.scopegate.valve.rules.ReloadingScopeRules;
 import org.scopegate.valve.rules.ScopeRule;
 import org.scopegate.valve.rules.ScopeRulesException;
@@ -85,7 +87,7 @@ import org.scopegate.valve.rules.ScopeRulesException;
  * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
  * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}.
  */
-public class ScopeValve extends ValveBase {
+public class ScopeValve extends ValveBase implements ValveFigures {
 
     /** Request attribute: the client id of the admitted token (String). */
     public static final String CLIENT_ID_ATTRIBUTE = "org.scopegate.valve.CLIENT_ID";
@@ -169,6 +171,7 @@ public class ScopeValve extends ValveBase {
     private volatile RevocationFeedPoller poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
+    private volatile ValveMetrics metrics = ValveMetrics.NONE;
     private volatile List<KeyManager> keyManagers = List.of();
 
 
@@ -526,6 +529,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests admitted with a valid token
      */
+    @Override
     public long getAdmittedCount() {
         return admitted.sum();
     }
@@ -535,6 +539,7 @@ public class ScopeValve extends ValveBase {
      * @return requests passed without a token check ({@code public} rules, or unmatched with
      *         {@code allowUnmatched})
      */
+    @Override
     public long getPassedCount() {
         return passed.get();
     }
@@ -543,6 +548,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: no token on a protected resource
      */
+    @Override
     public long getRefusedNoTokenCount() {
         return refusedNoToken.get();
     }
@@ -551,6 +557,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: inactive, expired or revoked token
      */
+    @Override
     public long getRefusedInvalidTokenCount() {
         return refusedInvalidToken.get();
     }
@@ -559,6 +566,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: token without a scope the resource demands
      */
+    @Override
     public long getRefusedInsufficientScopeCount() {
         return refusedInsufficientScope.get();
     }
@@ -567,6 +575,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: malformed header, or a token in two places
      */
+    @Override
     public long getRefusedInvalidRequestCount() {
         return refusedInvalidRequest.get();
     }
@@ -575,6 +584,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: token service unavailable (503)
      */
+    @Override
     public long getRefusedUnavailableCount() {
         return refusedUnavailable.get();
     }
@@ -583,6 +593,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: no rule matched
      */
+    @Override
     public long getRefusedUnmatchedCount() {
         return refusedUnmatched.get();
     }
@@ -591,6 +602,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests answered from the cache
      */
+    @Override
     public long getCacheHitCount() {
         return statistics.getCacheHits();
     }
@@ -599,6 +611,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests that needed an introspection
      */
+    @Override
     public long getCacheMissCount() {
         return statistics.getCacheMisses();
     }
@@ -607,6 +620,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return entries in the cache
      */
+    @Override
     public long getCachedTokenCount() {
         TokenInfoCache c = cache;
         return c == null ? 0 : c.size();
@@ -640,6 +654,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return whether the last introspection got an answer
      */
+    @Override
     public boolean isTokenServiceAvailable() {
         ServiceHealth h = tokenServiceHealth;
         return h == null || h.isAvailable();
@@ -685,6 +700,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return whether cached answers are in use (the revocation feed is recent enough)
      */
+    @Override
     public boolean isCacheTrusted() {
         RevocationFeedPoller p = poller;
         return p != null && p.isCacheTrusted();
@@ -703,9 +719,20 @@ public class ScopeValve extends ValveBase {
     /**
      * @return reloads of the rules file since start
      */
+    @Override
     public long getRulesReloadCount() {
         ReloadingScopeRules r = rules;
         return r == null ? 0 : r.getReloadCount();
+    }
+
+
+    /**
+     * @return edits of the rules file refused since start (the rules in force stayed)
+     */
+    @Override
+    public long getRulesReloadErrorCount() {
+        ReloadingScopeRules r = rules;
+        return r == null ? 0 : r.getErrorCount();
     }
 
 
@@ -913,6 +940,9 @@ public class ScopeValve extends ValveBase {
         poller = newPoller;
         tokenServiceHealth = health;
         validator = new TokenValidator(introspector, newCache, newPoller, statistics, health, System::nanoTime);
+        metrics = ValveMetrics.register(metricsName(), this);
+        statistics.observeLatencyWith(metrics.introspectionLatency());
+        newPoller.observeLagWith(metrics.revocationFeedLag());
 
         containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
                 Integer.toString(loadedRules.get().size()), introspector.describe()));
@@ -923,6 +953,9 @@ public class ScopeValve extends ValveBase {
     @Override
     protected void stopInternal() throws LifecycleException {
         super.stopInternal();
+        statistics.observeLatencyWith(null);
+        metrics.close();
+        metrics = ValveMetrics.NONE;
         RevocationFeedPoller p = poller;
         if (p != null) {
             p.stop();
@@ -991,6 +1024,20 @@ public class ScopeValve extends ValveBase {
             throw invalid("scopeValve.maxLag", Integer.toString(revocationMaxLag),
                     Integer.toString(revocationPollInterval));
         }
+    }
+
+
+    /**
+     * @return the {@code valve} label of this valve's metrics: its Host's name, followed by the context path for a
+     *         valve on one webapp
+     */
+    private String metricsName() {
+        Container container = getContainer();
+        if (container instanceof org.apache.catalina.Context context) {
+            Container host = context.getParent();
+            return (host == null ? "" : host.getName()) + (context.getPath().isEmpty() ? "/" : context.getPath());
+        }
+        return container == null ? "" : container.getName();
     }
 
 

@@ -31,6 +31,7 @@ import org.scopegate.token.stats.DailyCount;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.UserRecord;
 
 /**
@@ -288,7 +289,8 @@ public final class ApplicationAdministration {
             long now) throws SQLException {
         for (ClientRecord client : service.clients().listOfApplication(c, application.id())) {
             service.clients().delete(c, client.clientId());
-            service.revoker().revokeClient(c, client.clientId(), now);
+            int count = service.revoker().revokeClient(c, client.clientId(), now);
+            service.revoked(null, RevocationCause.CLIENT_DELETED, count, "client", client.clientId());
         }
         service.statistics().deleteApplication(c, application.id());
         service.applications().delete(c, application.id());

@@ -32,6 +32,7 @@ import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.store.PrincipalNames;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.UserRecord;
 
 /**
@@ -154,7 +155,8 @@ public final class ClientAdministration {
                     enabled != null ? enabled.booleanValue() : client.enabled());
             service.clients().update(c, updated);
             if (client.enabled() && !updated.enabled()) {
-                service.revoker().revokeClient(c, clientId, now);
+                int count = service.revoker().revokeClient(c, clientId, now);
+                service.revoked(null, RevocationCause.CLIENT_DISABLED, count, "client", clientId);
             }
             return view(c, updated);
         });
@@ -177,7 +179,8 @@ public final class ClientAdministration {
                 throw AdminException.notFound("No such application");
             }
             service.clients().updateSecret(c, clientId, Digests.sha256Hex(secret));
-            service.revoker().revokeClient(c, clientId, now);
+            int count = service.revoker().revokeClient(c, clientId, now);
+            service.revoked(null, RevocationCause.SECRET_REGENERATED, count, "client", clientId);
             return null;
         });
         Map<String, Object> view = new LinkedHashMap<>();
@@ -202,7 +205,8 @@ public final class ClientAdministration {
                 throw AdminException.notFound("No such application");
             }
             service.clients().delete(c, clientId);
-            service.revoker().revokeClient(c, clientId, now);
+            int count = service.revoker().revokeClient(c, clientId, now);
+            service.revoked(null, RevocationCause.CLIENT_DELETED, count, "client", clientId);
             if (service.clients().listOfApplication(c, client.applicationId()).isEmpty()) {
                 // Its last key set: the application goes with it.
                 service.statistics().deleteApplication(c, client.applicationId());

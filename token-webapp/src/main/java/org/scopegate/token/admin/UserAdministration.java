@@ -26,6 +26,7 @@ import java.util.Set;
 
 import org.scopegate.token.TokenService;
 import org.scopegate.token.store.PrincipalNames;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.UserRecord;
 
 /**
@@ -134,7 +135,10 @@ public final class UserAdministration {
                 revoke |= !removed.isEmpty();
             }
             if (revoke) {
-                service.revoker().revokeUser(c, user.username(), now);
+                int count = service.revoker().revokeUser(c, user.username(), now);
+                service.revoked(null, enabled != null && !enabled.booleanValue() ? RevocationCause.USER_DISABLED
+                        : hash != null ? RevocationCause.PASSWORD_CHANGED : RevocationCause.ROLES_CHANGED, count, "user",
+                        user.username());
             }
             return user.username();
         });
@@ -159,7 +163,8 @@ public final class UserAdministration {
             }
             // First the row (a grant under way then waits for this transaction or has finished), then the tokens.
             service.users().setEnabled(c, user.id(), false);
-            service.revoker().revokeUser(c, user.username(), now);
+            int count = service.revoker().revokeUser(c, user.username(), now);
+            service.revoked(null, RevocationCause.USER_DELETED, count, "user", user.username());
             ApplicationAdministration.deleteOwnedBy(service, c, user, now);
             service.statistics().deleteUser(c, user.username());
             service.users().delete(c, user);

@@ -36,6 +36,7 @@ public final class PasswordHashStatistics {
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder elapsedNanos = new LongAdder();
     private final LongAdder waitNanos = new LongAdder();
+    private volatile HashObserver observer = HashObserver.NONE;
     private final LongAdder verifications = new LongAdder();
     private final LongAdder dummyVerifications = new LongAdder();
     private final LongAdder refusals = new LongAdder();
@@ -58,6 +59,7 @@ public final class PasswordHashStatistics {
             long now = System.nanoTime();
             hashes.increment();
             waitNanos.add(started - requested);
+            observer.hashed(started - requested, now - started);
             elapsedNanos.add(now - started);
             if (cpuTimeSupported) {
                 cpuNanos.add(THREADS.getCurrentThreadCpuTime() - startedCpu);
@@ -79,6 +81,30 @@ public final class PasswordHashStatistics {
 
     void countRefusal() {
         refusals.increment();
+    }
+
+    /**
+     * Sends every further hash's wait and duration to an observer as well (the metrics' histograms).
+     *
+     * @param observer the observer; {@link HashObserver#NONE} to stop
+     */
+    public void observeWith(HashObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Receives the wait and the duration of each hash. */
+    @FunctionalInterface
+    public interface HashObserver {
+
+        /** Receives nothing. */
+        HashObserver NONE = (waitNanos, hashNanos) -> {
+        };
+
+        /**
+         * @param waitNanos how long the hash waited for a slot
+         * @param hashNanos how long it took once it had one
+         */
+        void hashed(long waitNanos, long hashNanos);
     }
 
     /**

@@ -55,6 +55,7 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
     private final ScopeStore scopes;
     private final ScopeResolver scopeResolver;
     private final LongSupplier clock;
+    private volatile ReuseListener reuseListener = ReuseListener.NONE;
 
     /**
      * @param database the store
@@ -135,6 +136,13 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
         return response;
     }
 
+    /**
+     * @param listener told of each token family revoked after a reuse from now on
+     */
+    public void reportReuseTo(ReuseListener listener) {
+        reuseListener = listener;
+    }
+
     private void revokeFamilyAfterReuse(Connection connection, TokenRecord token, ClientRecord client)
             throws SQLException, OAuthException {
         connection.rollback();
@@ -142,8 +150,9 @@ public final class RefreshTokenGrantHandler implements GrantHandler {
         // Waits for a concurrent winner that marked this token used to commit: its new tokens are then visible to
         // the family's revocation below (on PostgreSQL a statement sees only what was committed when it began).
         tokens.revoke(connection, token.digest());
-        revoker.revokeFamily(connection, token.familyId(), clock.getAsLong());
+        int revoked = revoker.revokeFamily(connection, token.familyId(), clock.getAsLong());
         connection.commit();
+        reuseListener.familyRevoked(client.clientId(), token.digest(), revoked);
         log.warn(Messages.get("refreshTokenGrantHandler.reuse", Digests.shortForm(token.digest()), client.clientId()));
         throw OAuthException.invalidGrant(INVALID);
     }

@@ -53,6 +53,7 @@ public final class UserAuthenticator {
     private final PasswordHasher hasher;
     private final LockoutPolicy lockout;
     private final LongSupplier clock;
+    private volatile LockoutListener lockoutListener = LockoutListener.NONE;
 
     /**
      * @param database the store
@@ -105,7 +106,10 @@ public final class UserAuthenticator {
                 log.debug("Authentication refused for [" + username + "]: "
                         + (claim.user() == null ? "unknown" : "disabled, locked or out of tries"));
             }
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+            String reason = claim.user() == null ? UserAuthenticationException.UNKNOWN_USER
+                    : !claim.user().enabled() ? UserAuthenticationException.DISABLED
+                    : UserAuthenticationException.LOCKED;
+            throw new UserAuthenticationException(BAD_CREDENTIALS, reason);
         }
         UserRecord user = claim.user();
         boolean good;
@@ -120,7 +124,7 @@ public final class UserAuthenticator {
         }
         if (!good) {
             recordFailure(user, claim.epoch());
-            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+            throw new UserAuthenticationException(BAD_CREDENTIALS, UserAuthenticationException.BAD_PASSWORD);
         }
         String upgraded = upgradedHash(password, user.passwordHash());
         try {
@@ -161,6 +165,13 @@ public final class UserAuthenticator {
         }
     }
 
+    /**
+     * @param listener told of each account locked from now on
+     */
+    public void reportLockoutsTo(LockoutListener listener) {
+        lockoutListener = listener;
+    }
+
     private void recordFailure(UserRecord user, int epoch) throws SQLException {
         database.call(c -> {
             int[] counts = users.releaseFailedCheck(c, user.id(), epoch);
@@ -172,6 +183,7 @@ public final class UserAuthenticator {
                     log.info(Messages.get("userAuthenticator.locked", user.username(),
                             Instant.ofEpochMilli(until).toString(),
                             String.valueOf(counts[0]), String.valueOf(lockNumber)));
+                    lockoutListener.locked(user.username(), until, counts[0]);
                 }
             }
             return null;

@@ -37,8 +37,10 @@ import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.AdminRequestBody;
 import org.scopegate.token.admin.AdminSecret;
 import org.scopegate.token.admin.ApplicationAdministration;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.ScopeResolver;
+import org.scopegate.token.grant.UserAuthenticationException;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.session.CsrfGuard;
 import org.scopegate.token.session.SessionAuthenticator;
@@ -154,7 +156,9 @@ public final class SelfServiceApiServlet extends HttpServlet {
                 ok(response, applications.list(owner));
             } else {
                 allow(method, "GET, POST");
-                write(response, HttpServletResponse.SC_CREATED, applications.create(owner, body(request)));
+                Map<String, Object> created = applications.create(owner, body(request));
+                write(response, HttpServletResponse.SC_CREATED, created);
+                service.audit().applicationCreated(String.valueOf(created.get("id")), AuditActor.of(user.username(), request));
             }
             return;
         }
@@ -163,11 +167,14 @@ public final class SelfServiceApiServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, applications.get(owner, id));
             } else if ("PATCH".equals(method)) {
-                ok(response, applications.patch(owner, id, body(request)));
+                AdminRequestBody body = body(request);
+                ok(response, applications.patch(owner, id, body));
+                service.audit().applicationChanged(id, AuditActor.of(user.username(), request), body.fieldNames());
             } else {
                 allow(method, "GET, PATCH, DELETE");
                 applications.delete(owner, id);
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                service.audit().applicationDeleted(id, AuditActor.of(user.username(), request));
             }
         } else if (s.length == 3 && "stats".equals(s[2])) {
             allow(method, "GET");
@@ -177,14 +184,18 @@ public final class SelfServiceApiServlet extends HttpServlet {
             ok(response, userTokens.list(user, id));
         } else if (s.length == 4 && "tokens".equals(s[2])) {
             allow(method, "DELETE");
-            userTokens.revoke(user, id, s[3]);
+            userTokens.revoke(user, id, s[3], AuditActor.of(user.username(), request));
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         } else if (s.length == 4 && "keys".equals(s[2])) {
             allow(method, "POST");
             write(response, HttpServletResponse.SC_CREATED, applications.generateKeys(owner, id, s[3]));
+            service.audit().applicationChanged(id, AuditActor.of(user.username(), request), List.of("keys." + s[3]));
         } else if (s.length == 5 && "keys".equals(s[2]) && "secret".equals(s[4])) {
             allow(method, "POST");
-            ok(response, applications.regenerateSecret(owner, id, s[3]));
+            Map<String, Object> regenerated = applications.regenerateSecret(owner, id, s[3]);
+            ok(response, regenerated);
+            service.audit().secretRegenerated(String.valueOf(regenerated.get("client_id")),
+                    AuditActor.of(user.username(), request));
         } else if (s.length == 5 && "keys".equals(s[2]) && "tokens".equals(s[4])) {
             allow(method, "POST");
             AdminRequestBody body = body(request);
@@ -227,9 +238,13 @@ public final class SelfServiceApiServlet extends HttpServlet {
             if (!service.adminSecret().matches(password)) {
                 log.info(Messages.get("selfServiceApiServlet.signInFailed", AdminSecret.USERNAME,
                         request.getRemoteAddr()));
+                service.metrics().signIn(false);
+                service.audit().signInFailed(AdminSecret.USERNAME, request.getRemoteAddr(), "bad_admin_secret");
                 throw badSignIn();
             }
             log.info(Messages.get("selfServiceApiServlet.signedIn", AdminSecret.USERNAME, request.getRemoteAddr()));
+            service.metrics().signIn(true);
+            service.audit().signInSucceeded(AdminSecret.USERNAME, request.getRemoteAddr());
             return sessions.signInAdministrator(request, AdminSecret.USERNAME);
         }
         UserRecord user;
@@ -237,9 +252,14 @@ public final class SelfServiceApiServlet extends HttpServlet {
             user = service.userAuthenticator().authenticate(username, password, (c, checked) -> checked);
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
+            service.metrics().signIn(false);
+            service.audit().signInFailed(username, request.getRemoteAddr(),
+                    UserAuthenticationException.reasonOf(e));
             throw badSignIn();
         }
         log.info(Messages.get("selfServiceApiServlet.signedIn", user.username(), request.getRemoteAddr()));
+        service.metrics().signIn(true);
+        service.audit().signInSucceeded(user.username(), request.getRemoteAddr());
         return sessions.signIn(request, user);
     }
 

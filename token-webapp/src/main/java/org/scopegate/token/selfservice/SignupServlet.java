@@ -32,6 +32,7 @@ import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.SignupAdministration;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
@@ -128,6 +129,7 @@ public final class SignupServlet extends HttpServlet {
             throw e;
         }
         log.info(Messages.get("signupServlet.signedUp", username));
+        service.audit().userCreated(username, AuditActor.of(username, request));
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("username", username);
         created.put("roles", new ArrayList<>(service.config().signupDefaultRoles()));

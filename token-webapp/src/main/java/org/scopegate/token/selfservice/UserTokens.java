@@ -25,12 +25,14 @@ import java.util.Set;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.ApplicationAdministration;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.TokenRecord;
 import org.scopegate.token.store.UserRecord;
 
@@ -139,10 +141,12 @@ public final class UserTokens {
      * @param user the signed-in user
      * @param applicationId one of the user's applications
      * @param tokenId the token's digest, as listed
+     * @param actor the user, for the audit log
      * @throws SQLException on a database failure
      * @throws AdminException 404 when the application or the token is not the user's
      */
-    public void revoke(UserRecord user, String applicationId, String tokenId) throws SQLException, AdminException {
+    public void revoke(UserRecord user, String applicationId, String tokenId, AuditActor actor)
+            throws SQLException, AdminException {
         List<ClientRecord> keySets = applications.requireKeySets(Long.valueOf(user.id()), applicationId);
         long now = service.clock().getAsLong();
         service.database().call(c -> {
@@ -152,11 +156,13 @@ public final class UserTokens {
                     || keySets.stream().noneMatch(k -> k.clientId().equals(token.clientId()))) {
                 throw AdminException.notFound("No such token");
             }
+            int count = 1;
             if (token.familyId() != null) {
-                service.revoker().revokeFamily(c, token.familyId(), now);
+                count = service.revoker().revokeFamily(c, token.familyId(), now);
             } else {
                 service.revoker().revokeAccessToken(c, token.digest(), now);
             }
+            service.revoked(actor, RevocationCause.USER_REQUEST, count, "token", Digests.shortForm(token.digest()));
             return null;
         });
     }

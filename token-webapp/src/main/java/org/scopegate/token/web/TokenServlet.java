@@ -18,9 +18,11 @@ package org.scopegate.token.web;
 import java.io.IOException;
 import java.sql.SQLException;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
@@ -38,6 +40,19 @@ public final class TokenServlet extends OAuthEndpointServlet {
 
     private static final long serialVersionUID = 1L;
 
+    private transient TokenEndpointEvents events;
+
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        events = new TokenEndpointEvents(service().metrics(), service().audit());
+    }
+
+    @Override
+    protected void refused(HttpServletRequest request, OAuthException refusal) {
+        // Every answer of the token endpoint is recorded by TokenEndpointEvents
+    }
+
     @Override
     protected String allowedMethod() {
         return "POST";
@@ -52,17 +67,30 @@ public final class TokenServlet extends OAuthEndpointServlet {
                     "No such endpoint");
             return;
         }
-        FormParameters parameters = FormRequests.read(request);
-        String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
-        ClientRecord client = withClient(request, parameters, (c, authenticated) -> authenticated);
-        GrantHandler handler = service().grantHandlers().get(grantType);
-        if (handler == null) {
-            throw OAuthException.unsupportedGrantType("Unsupported grant_type");
+        FormParameters parameters = null;
+        try {
+            parameters = FormRequests.read(request);
+            String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
+            ClientRecord client = withClient(request, parameters, (c, authenticated) -> authenticated);
+            GrantHandler handler = service().grantHandlers().get(grantType);
+            if (handler == null) {
+                throw OAuthException.unsupportedGrantType("Unsupported grant_type");
+            }
+            if (!client.grantTypes().contains(grantType)) {
+                throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
+            }
+            // The connection of the client check is back in the pool: a password grant may wait for its hash.
+            responses().writeToken(response, handler.handle(client, parameters));
+            events.issued(request, parameters);
+        } catch (OAuthException e) {
+            events.refused(request, parameters, e);
+            throw e;
+        } catch (PasswordHasherBusyException e) {
+            events.busy(request, parameters);
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            events.failed(request, parameters);
+            throw e;
         }
-        if (!client.grantTypes().contains(grantType)) {
-            throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
-        }
-        // The connection of the client check is back in the pool: a password grant may wait for its hash.
-        responses().writeToken(response, handler.handle(client, parameters));
     }
 }
