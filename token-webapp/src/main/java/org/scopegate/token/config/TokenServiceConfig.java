@@ -156,6 +156,11 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 catalinaBase.resolve("conf").resolve("token-admin.secret").toString()));
         long purge = number(parameters, PURGE_INTERVAL, 300, 1, 86400);
         String issuer = text(parameters, ISSUER, null);
+        if (issuer != null && issuer.contains("${")) {
+            throw new IllegalArgumentException(ISSUER + " holds the unresolved placeholder [" + issuer + "]: define it "
+                    + "in catalina.properties (scopegate.issuer=https://auth.example.com/token), or write the URL in "
+                    + "the parameter");
+        }
         if (issuer != null && !issuer.matches("https?://[^\\s?#]+")) {
             throw new IllegalArgumentException(ISSUER + " must be an http or https URL without query or fragment");
         }
