@@ -49,16 +49,18 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param issuer issuer URL for the metadata: the configured one, or (after start) the one derived from the server's
  *            configuration when none is configured, never from a request
  * @param signupDefaultRoles roles given to a user who signs up
- * @param passwordMinLength shortest password a user may choose at sign-up
+ * @param passwordMinLength shortest password anyone may set
  * @param passwordHashQueue logins that may wait for a free processor to hash at once
  * @param passwordHashWait longest wait of a login for a free processor, in milliseconds
+ * @param signupRateLimit sign-ups per client address per hour (0: no limit)
+ * @param signInRateLimit sign-ins of the pages per client address per minute (0: no limit)
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
         long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
         long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
         Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
-        JdbcSettings jdbc) {
+        int signupRateLimit, int signInRateLimit, JdbcSettings jdbc) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -88,6 +90,10 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String LOCKOUT_DURATION = "lockoutDuration";
     /** Context parameter name. */
     public static final String LOCKOUT_MAX_DURATION = "lockoutMaxDuration";
+    /** Context parameter name. */
+    public static final String SIGNUP_RATE_LIMIT = "signupRateLimit";
+    /** Context parameter name. */
+    public static final String SIGN_IN_RATE_LIMIT = "signInRateLimit";
     /** Context parameter name. */
     public static final String PASSWORD_HASH_QUEUE = "passwordHashQueue";
     /** Context parameter name. */
@@ -175,10 +181,13 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             signupRoles.add(role);
         }
         int passwordMinLength = (int) number(parameters, PASSWORD_MIN_LENGTH, 10, 1, 1024);
+        int signupRate = (int) number(parameters, SIGNUP_RATE_LIMIT, 10, 0, 1_000_000);
+        int signInRate = (int) number(parameters, SIGN_IN_RATE_LIMIT, 30, 0, 1_000_000);
         JdbcSettings jdbc = jdbc(parameters, dataSourceName);
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, familyMaxAge, defaultScope,
                 hash, threshold, duration, maxDuration, adminSecretFile, purge, issuer,
-                Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, jdbc);
+                Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, signupRate,
+                signInRate, jdbc);
     }
 
     private static JdbcSettings jdbc(UnaryOperator<String> parameters, String dataSourceName) {
@@ -242,7 +251,7 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
         return new TokenServiceConfig(dataSourceName, databaseDirectory, accessTokenLifetime, refreshTokenLifetime,
                 refreshFamilyMaxAge, defaultScope, passwordHash, lockoutThreshold, lockoutDuration, lockoutMaxDuration,
                 adminSecretFile, purgeInterval, derivedIssuer, signupDefaultRoles, passwordMinLength, passwordHashQueue,
-                passwordHashWait, jdbc);
+                passwordHashWait, signupRateLimit, signInRateLimit, jdbc);
     }
 
     private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {

@@ -17,6 +17,7 @@ package org.scopegate.token.selfservice;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,6 +59,7 @@ public final class SignupServlet extends HttpServlet {
     private transient SignupAdministration signup;
     private transient SignupPolicy policy;
     private transient CrossSiteRequestGuard crossSite;
+    private transient AddressRateLimiter rate;
 
     @Override
     public void init() throws ServletException {
@@ -66,6 +68,7 @@ public final class SignupServlet extends HttpServlet {
         signup = new SignupAdministration(service);
         policy = new SignupPolicy(service.config().passwordMinLength());
         crossSite = new CrossSiteRequestGuard(service.config().issuer());
+        rate = new AddressRateLimiter(service.config().signupRateLimit(), Duration.ofHours(1));
     }
 
     @Override
@@ -88,6 +91,9 @@ public final class SignupServlet extends HttpServlet {
             } else {
                 responses.writeMethodNotAllowed(response, "GET, POST");
             }
+        } catch (TooManyRequestsException e) {
+            response.setHeader("Retry-After", String.valueOf(e.getRetryAfterSeconds()));
+            responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (OAuthException e) {
@@ -104,6 +110,11 @@ public final class SignupServlet extends HttpServlet {
         if (!signup.isEnabled()) {
             throw new AdminException(HttpServletResponse.SC_FORBIDDEN, "signup_disabled",
                     "Self sign-up is switched off: ask the administrator for an account");
+        }
+        long retryAfter = rate.acquire(request.getRemoteAddr());
+        if (retryAfter > 0) {
+            throw new TooManyRequestsException(retryAfter, "Too many sign-ups from your address: try again in "
+                    + retryAfter + " s");
         }
         FormParameters form = FormRequests.read(request);
         String username = form.require("username");
