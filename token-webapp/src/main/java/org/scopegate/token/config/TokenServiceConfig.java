@@ -57,7 +57,8 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
-        long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
+        long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash,
+        int lockoutThreshold,
         long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
         Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
         int signupRateLimit, int signInRateLimit, JdbcSettings jdbc) {
