@@ -133,7 +133,7 @@ public class TestAdminServlet {
     @Test
     public void createClientWhenPostedThenSecretShownOnceAndNeverListed() {
         // PREPARE
-        server.createUser("ops", "ops-Kq7#vR2!pXz9");
+        server.createUser("ops", "Kq7#vR2!pXz9-w");
 
         // TEST
         HttpResponse<String> created = server.admin("POST", "/clients",
