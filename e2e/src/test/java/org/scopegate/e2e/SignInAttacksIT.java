@@ -71,7 +71,8 @@ class SignInAttacksIT {
 
     @Test
     void burstWithTheRightPasswordInsideIsRefusedWholeAndLocksOnceUntilTokenctlUnlocks() throws Exception {
-        // PREPARE: a new account; nine guesses together, then 21 more with the right password at 10 and 20
+        // PREPARE: a new account; nine guesses together, then, once they are answered, 21 more together with the
+        // right password at 10 and 20
         String user = "burst" + ThreadLocalRandom.current().nextInt(10000, 99999);
         DemoServer.Result add = server.runWithInput(60, PASSWORD + "\n", "scripts/tokenctl", "user", "add", user,
                 "--password", "-", "--roles", "reader");
@@ -163,6 +164,11 @@ class SignInAttacksIT {
         assertTrue(hashStatistics().path("refused").asLong() - refusedBefore >= busy);
     }
 
+    /**
+     * The first wave together; once each of its requests is answered (the account is then locked: the guesses that
+     * reached the hash have all failed), the second wave together. Ordered by answers, not by a pause, so that a slow
+     * machine cannot let the right password overtake the first wave.
+     */
     private static List<Http.Response> burst(String user, List<String> passwords, int firstWave) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(passwords.size());
         CountDownLatch first = new CountDownLatch(1);
@@ -179,10 +185,12 @@ class SignInAttacksIT {
                 }));
             }
             first.countDown();
-            Thread.sleep(50);
-            second.countDown();
             List<Http.Response> answers = new ArrayList<>();
-            for (Future<Http.Response> f : futures) {
+            for (Future<Http.Response> f : futures.subList(0, firstWave)) {
+                answers.add(f.get(120, TimeUnit.SECONDS));
+            }
+            second.countDown();
+            for (Future<Http.Response> f : futures.subList(firstWave, futures.size())) {
                 answers.add(f.get(120, TimeUnit.SECONDS));
             }
             return answers;
