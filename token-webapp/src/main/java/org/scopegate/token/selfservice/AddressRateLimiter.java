@@ -28,6 +28,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 
 /**
  * At most {@code limit} requests per client address per {@code period}: a token bucket (Bucket4j) per address, which
@@ -42,6 +43,7 @@ public final class AddressRateLimiter {
 
     private final long limit;
     private final Duration period;
+    private final TimeMeter time;
     private final Cache<String, Bucket> buckets;
 
     /**
@@ -49,9 +51,20 @@ public final class AddressRateLimiter {
      * @param period the period
      */
     public AddressRateLimiter(long limit, Duration period) {
+        this(limit, period, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    /**
+     * @param limit requests per address per period; 0 for no limit
+     * @param period the period
+     * @param time the clock of the buckets and of the cache's expiry (a test's own)
+     */
+    AddressRateLimiter(long limit, Duration period, TimeMeter time) {
         this.limit = limit;
         this.period = period;
-        this.buckets = Caffeine.newBuilder().maximumSize(MAX_ADDRESSES).expireAfterAccess(period).build();
+        this.time = time;
+        this.buckets = Caffeine.newBuilder().maximumSize(MAX_ADDRESSES).expireAfterAccess(period)
+                .ticker(time::currentTimeNanos).build();
     }
 
     /**
@@ -64,7 +77,7 @@ public final class AddressRateLimiter {
         if (limit <= 0) {
             return 0;
         }
-        Bucket bucket = buckets.get(key(address), k -> Bucket.builder()
+        Bucket bucket = buckets.get(key(address), k -> Bucket.builder().withCustomTimePrecision(time)
                 .addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, period).build()).build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {

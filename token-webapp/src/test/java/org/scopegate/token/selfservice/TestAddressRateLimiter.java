@@ -18,6 +18,7 @@ package org.scopegate.token.selfservice;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.catalina.LifecycleState;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scopegate.token.EmbeddedTokenServer;
 import org.scopegate.token.SessionClient;
+
+import io.github.bucket4j.TimeMeter;
 
 /**
  * Sign-up and the pages' sign-in need no client credentials: each client address gets a few of them per period, then
@@ -90,6 +93,46 @@ public class TestAddressRateLimiter {
 
     private static long hashes() {
         return EmbeddedTokenServer.json(server.admin("GET", "/password-hash", null)).get("hashes").asLong();
+    }
+
+    @Test
+    public void acquireWhenLimitSpentThenRetryAfterSaysWhenOneMoreRequestPasses() {
+        // PREPARE: 6 an hour from one address, all spent at once; a clock of the test's own
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        AddressRateLimiter limiter = new AddressRateLimiter(6, Duration.ofHours(1), fixedClock(nanos));
+        for (int i = 0; i < 6; i++) {
+            Assertions.assertEquals(0, limiter.acquire("192.0.2.7"));
+        }
+
+        // TEST
+        long retryAfter = limiter.acquire("192.0.2.7");
+        long otherAddress = limiter.acquire("192.0.2.8");
+        nanos.addAndGet(Duration.ofMinutes(9).toNanos());
+        long tooEarly = limiter.acquire("192.0.2.7");
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        long onTime = limiter.acquire("192.0.2.7");
+        long next = limiter.acquire("192.0.2.7");
+
+        // VERIFY: one request back every 10 minutes (600 s), no burst of six after the first one
+        Assertions.assertEquals(600, retryAfter);
+        Assertions.assertEquals(0, otherAddress);
+        Assertions.assertEquals(60, tooEarly);
+        Assertions.assertEquals(0, onTime);
+        Assertions.assertEquals(600, next);
+    }
+
+    private static TimeMeter fixedClock(AtomicLong nanos) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return nanos.get();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
     }
 
     @Test
