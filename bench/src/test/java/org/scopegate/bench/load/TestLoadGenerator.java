@@ -20,6 +20,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,6 +235,111 @@ public class TestLoadGenerator {
         Assertions.assertTrue(Long.parseLong(line.get("requests")) > 0);
         Assertions.assertEquals(received.size(), Integer.parseInt(line.get("all_answers")));
         Assertions.assertEquals(line.get("sent"), line.get("requests"));
+    }
+
+
+    @Test
+    void runWhenServerSpeaksOnAnIdleConnectionThenNotCountedAsAnAnswer() throws Exception {
+        // PREPARE: a raw server that, 10 ms after its 3rd answer, sends a 408 on the idle connection and closes it
+        // (what a server does at its keep-alive timeout); one connection at 20/s: the next request is 50 ms away
+        try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger answered = new AtomicInteger();
+            Thread acceptor = new Thread(() -> serveRaw(raw, answered, false), "raw-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            RequestTemplate template = new RequestTemplate("GET", "/orders", "127.0.0.1", List.of(), null, false);
+
+            // TEST
+            LoadResult result = new LoadGenerator((InetSocketAddress) raw.getLocalSocketAddress(), template, null, 1,
+                    20, 200).run(0, 0.5);
+
+            // VERIFY: ten requests, ten answers; the 408 answered none of them (nor is the connection counted twice
+            // as free, nor does the run wait for an answer it already had)
+            // (the answers the tool counts as right are the 200s the server sent; were the 408 counted, the last
+            // request's answer would be missed instead, and a refusal reported that answered no request)
+            String out = result.format("idle");
+            Map<String, String> line = loadLine(result, "idle");
+            Assertions.assertEquals("10", line.get("sent"), out);
+            Assertions.assertEquals("10", line.get("requests"), out);
+            Assertions.assertEquals("10", line.get("all_answers"), out);
+            Assertions.assertEquals("0", line.get("timeouts"), out);
+            // the 408 answers a request only when a slow machine sent the next one before it arrived
+            Assertions.assertEquals(answered.get(), 10 - result.errorCount(), out);
+        }
+    }
+
+
+    @Test
+    void runWhenServerSendsTwoAnswersForOneRequestThenTheExtraOneIgnored() throws Exception {
+        // PREPARE: the 3rd answer comes with a second one in the same write, on a connection kept open
+        try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger answered = new AtomicInteger();
+            Thread acceptor = new Thread(() -> serveRaw(raw, answered, true), "raw-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            RequestTemplate template = new RequestTemplate("GET", "/orders", "127.0.0.1", List.of(), null, false);
+
+            // TEST
+            LoadResult result = new LoadGenerator((InetSocketAddress) raw.getLocalSocketAddress(), template, null, 1,
+                    20, 200).run(0, 0.5);
+
+            // VERIFY: the extra answer is not taken for the 4th request's
+            String out = result.format("extra");
+            Map<String, String> line = loadLine(result, "extra");
+            Assertions.assertEquals("10", line.get("requests"), out);
+            Assertions.assertEquals("10", line.get("all_answers"), out);
+            Assertions.assertEquals("0", line.get("errors"), out);
+            Assertions.assertEquals(10, answered.get());
+        }
+    }
+
+
+    /**
+     * Answers each GET with 200. After the 3rd answer: with {@code together}, a 408 in the same write, the connection
+     * kept open; otherwise a 408 10 ms later, on the then idle connection, and the connection closed.
+     */
+    private static void serveRaw(ServerSocket raw, AtomicInteger answered, boolean together) {
+        while (!raw.isClosed()) {
+            try {
+                Socket s = raw.accept();
+                Thread t = new Thread(() -> {
+                    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                        String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                        String timeout = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+                        while (readHead(in)) {
+                            boolean third = answered.incrementAndGet() == 3;
+                            out.write((third && together ? ok + timeout : ok).getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            if (third && !together) {
+                                sleep(10);
+                                out.write(timeout.getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                                return;
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the client closed the connection at the end of its run
+                    }
+                }, "raw-connection");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+
+    /** Reads a request head (no body); false at the end of the stream. */
+    private static boolean readHead(InputStream in) throws IOException {
+        int matched = 0;
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (matched == 4) {
+                return true;
+            }
+        }
+        return false;
     }
 
 

@@ -51,7 +51,7 @@ import org.scopegate.token.store.StoreFailures;
 @EnabledIfSystemProperty(named = TestDatabase.ENGINE_PROPERTY, matches = TestDatabase.POSTGRES)
 public class TestStoreUnavailable {
 
-    private static final String PASSWORD = "pw-0123456789";
+    private static final String PASSWORD = "pw-0123456789-Kq7";
     /** The pool checks a connection idle this long before lending it (CheckedAfterIdlePool). */
     private static final long CHECKED_AFTER_IDLE_MILLIS = 1000;
 
