@@ -45,11 +45,11 @@ public class TestJndiStore {
         try {
             // TEST
             Assertions.assertEquals(LifecycleState.STARTED, server.start());
-            server.createUser("alice", "pw-0123456789");
+            server.createUser("alice", "pw-0123456789-Kq7");
             String[] app = server.createClient(true, "password");
             String basic = EmbeddedTokenServer.basic(app[0], app[1]);
             HttpResponse<String> grant = server.postForm("", basic,
-                    "grant_type=password&username=alice&password=pw-0123456789");
+                    "grant_type=password&username=alice&password=pw-0123456789-Kq7");
             JsonNode introspected = EmbeddedTokenServer.json(server.postForm("/introspect", basic,
                     "token=" + EmbeddedTokenServer.json(grant).get("access_token").asText()));
 
