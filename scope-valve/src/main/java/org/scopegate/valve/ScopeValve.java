@@ -61,6 +61,12 @@ import org.scopegate.valve.introspect.TokenValidator;
 import org.scopegate.valve.rules.ReloadingScopeRules;
 import org.scopegate.valve.rules.ScopeRule;
 import org.scopegate.valve.rules.ScopeRulesException;
+import org.scopegate.valve.throttle.DataSourceQuotaCountExchange;
+import org.scopegate.valve.throttle.HttpQuotaCountExchange;
+import org.scopegate.valve.throttle.QuotaCountExchange;
+import org.scopegate.valve.throttle.QuotaCountSync;
+import org.scopegate.valve.throttle.RequestThrottle;
+import org.scopegate.valve.throttle.ThrottleDecision;
 
 /**
  * A scope gate for every webapp behind it: the request passes only with an active OAuth 2.0 bearer token that
@@ -90,6 +96,12 @@ public class ScopeValve extends ValveBase {
 
     /** Request attribute: the expiry of the admitted token in epoch seconds (Long). */
     public static final String EXPIRES_AT_ATTRIBUTE = "org.scopegate.valve.EXPIRES_AT";
+
+    /** The error code of a 429: the application's quota is spent (no OAuth registry has one for a resource). */
+    public static final String TOO_MANY_REQUESTS = "too_many_requests";
+
+    /** Most buckets kept by the throttle (application and quota pairs). */
+    private static final long MAX_QUOTA_BUCKETS = 100_000;
 
     /** The auth type of an admitted request. */
     public static final String AUTH_TYPE = "BEARER";
@@ -132,6 +144,10 @@ public class ScopeValve extends ValveBase {
     private volatile String trustStore;
     private volatile String trustStorePassword;
     private volatile boolean allowCleartextIntrospection;
+    private volatile boolean throttling = true;
+    private volatile int gateways = 1;
+    private volatile int quotaSyncInterval;
+    private volatile String quotaSyncUrl;
 
     private final BearerTokenResolver resolver = new BearerTokenResolver();
     private final IntrospectionStatistics statistics = new IntrospectionStatistics();
@@ -144,6 +160,7 @@ public class ScopeValve extends ValveBase {
     private final AtomicLong refusedInvalidRequest = new AtomicLong();
     private final AtomicLong refusedUnavailable = new AtomicLong();
     private final AtomicLong refusedUnmatched = new AtomicLong();
+    private final AtomicLong refusedQuota = new AtomicLong();
     private final AtomicBoolean internalErrorLogged = new AtomicBoolean();
 
     private final BearerTokenError noTokenError = BearerTokenError.noToken(sm.getString("scopeValve.noToken"));
@@ -155,12 +172,16 @@ public class ScopeValve extends ValveBase {
     private final BearerTokenError invalidPathError =
             BearerTokenError.invalidRequest(sm.getString("scopeValve.invalidPath"));
     private final String insufficientScopeDescription = sm.getString("scopeValve.insufficientScope");
+    private final BearerTokenError quotaSpentError = new BearerTokenError(TOO_MANY_REQUESTS, 429,
+            sm.getString("scopeValve.quotaSpent"), null, false);
 
     private volatile ReloadingScopeRules rules;
     private volatile TokenValidator validator;
     private volatile RevocationFeedPoller poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
+    private volatile RequestThrottle throttle;
+    private volatile QuotaCountSync quotaSync;
 
 
     // -------------------------------------------------------------------------------------------- Properties
@@ -510,6 +531,89 @@ public class ScopeValve extends ValveBase {
     }
 
 
+    /**
+     * @return whether requests are counted against the quotas of the applications and of the rules
+     */
+    public boolean isThrottling() {
+        return throttling;
+    }
+
+
+    /**
+     * Whether requests are counted against quotas: the tier of the token's application (from the token service)
+     * and the {@code limit=} of the rule that matched. A spent quota answers 429 with {@code Retry-After}, and every
+     * answer to a counted application carries {@code RateLimit-Policy} and {@code RateLimit}. An application of an
+     * unlimited tier costs nothing. The default value is {@code true}.
+     *
+     * @param throttling {@code false} to let every application send as much as it likes
+     */
+    public void setThrottling(boolean throttling) {
+        this.throttling = throttling;
+    }
+
+
+    /**
+     * @return how many gateways share each quota when they do not exchange their counts
+     */
+    public int getGateways() {
+        return gateways;
+    }
+
+
+    /**
+     * How many gateways (valves behind one load balancer) share each quota when they do not exchange their counts:
+     * each enforces {@code quota / gateways} (at least 1), which is right when the load balancer spreads every
+     * application evenly. Not with {@code quotaSyncInterval}, which makes the gateways agree instead. The default
+     * value is {@code 1}.
+     *
+     * @param gateways the number of gateways
+     */
+    public void setGateways(int gateways) {
+        this.gateways = gateways;
+    }
+
+
+    /**
+     * @return ms between exchanges of quota counts with the other gateways, {@code 0} when they are not exchanged
+     */
+    public int getQuotaSyncInterval() {
+        return quotaSyncInterval;
+    }
+
+
+    /**
+     * Every this many ms, the valve adds what it served of each quota to the counts of every gateway, kept by the
+     * key managers ({@code quotaSyncUrl}) or, in the {@code dataSourceName} mode, by the store, and takes what the
+     * others served from its own buckets: the gateways then enforce each quota together, overshooting it by at
+     * most what they receive in about two intervals once it is spent. {@code 0} keeps the counts local (with
+     * {@code gateways}). The default value is {@code 0}.
+     *
+     * @param quotaSyncInterval ms, 0 for none
+     */
+    public void setQuotaSyncInterval(int quotaSyncInterval) {
+        this.quotaSyncInterval = quotaSyncInterval;
+    }
+
+
+    /**
+     * @return the key managers' quota count endpoint as configured
+     */
+    public String getQuotaSyncUrl() {
+        return quotaSyncUrl;
+    }
+
+
+    /**
+     * The key managers' quota count endpoint. The default value is {@code introspectionUrl} with its last path
+     * segment replaced by {@code quota-counts}.
+     *
+     * @param quotaSyncUrl an absolute {@code http} or {@code https} URL
+     */
+    public void setQuotaSyncUrl(String quotaSyncUrl) {
+        this.quotaSyncUrl = quotaSyncUrl;
+    }
+
+
     // ---------------------------------------------------------------------------------- Statistics (JMX)
 
     /**
@@ -574,6 +678,32 @@ public class ScopeValve extends ValveBase {
      */
     public long getRefusedUnmatchedCount() {
         return refusedUnmatched.get();
+    }
+
+
+    /**
+     * @return requests refused because a quota was spent (429)
+     */
+    public long getRefusedQuotaCount() {
+        return refusedQuota.get();
+    }
+
+
+    /**
+     * @return application and quota pairs counted now
+     */
+    public long getQuotaBucketCount() {
+        RequestThrottle t = throttle;
+        return t == null ? 0 : t.size();
+    }
+
+
+    /**
+     * @return whether the last exchange of quota counts with the other gateways succeeded (true without one)
+     */
+    public boolean isQuotaSyncAvailable() {
+        QuotaCountSync s = quotaSync;
+        return s == null || s.isAvailable();
     }
 
 
@@ -773,6 +903,10 @@ public class ScopeValve extends ValveBase {
             refusedInsufficientScope.incrementAndGet();
             return BearerTokenError.insufficientScope(insufficientScopeDescription, rule.getScope());
         }
+        if ((info.quota() != null || rule.getLimit() != null) && !withinQuota(request, info, rule)) {
+            refusedQuota.incrementAndGet();
+            return quotaSpentError;
+        }
         admit(request, info);
         admitted.increment();
         return null;
@@ -794,6 +928,27 @@ public class ScopeValve extends ValveBase {
         if (info.expiresAt() != 0) {
             request.setAttribute(EXPIRES_AT_ATTRIBUTE, Long.valueOf(info.expiresAt()));
         }
+    }
+
+
+    /**
+     * Counts the request against the quota of the token's application and of the rule, and tells the client with
+     * the {@code RateLimit-Policy}, {@code RateLimit} and (when refused) {@code Retry-After} fields.
+     *
+     * @param request the request
+     * @param info    the active token
+     * @param rule    the rule that matched
+     *
+     * @return whether the request may pass
+     */
+    protected boolean withinQuota(Request request, TokenInfo info, ScopeRule rule) {
+        RequestThrottle t = throttle;
+        if (t == null) {
+            return true;
+        }
+        ThrottleDecision decision = t.consume(info.application(), info.clientId(), info.quota(), rule.getLimit());
+        decision.writeHeaders(request.getResponse());
+        return decision.allowed();
     }
 
 
@@ -860,6 +1015,7 @@ public class ScopeValve extends ValveBase {
         poller = newPoller;
         tokenServiceHealth = health;
         validator = new TokenValidator(introspector, newCache, newPoller, statistics, health, System::nanoTime);
+        startThrottle();
 
         containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
                 Integer.toString(loadedRules.get().size()), introspector.describe()));
@@ -878,6 +1034,12 @@ public class ScopeValve extends ValveBase {
         if (c != null) {
             c.invalidateAll();
         }
+        QuotaCountSync s = quotaSync;
+        if (s != null) {
+            s.stop();
+        }
+        quotaSync = null;
+        throttle = null;
     }
 
 
@@ -918,12 +1080,58 @@ public class ScopeValve extends ValveBase {
         checkNotNegative("negativeCacheTtl", negativeCacheTtl);
         checkNotNegative("retryAfter", retryAfter);
         checkPositive("revocationPollInterval", revocationPollInterval);
+        checkPositive("gateways", gateways);
+        checkNotNegative("quotaSyncInterval", quotaSyncInterval);
+        if (gateways > 1 && quotaSyncInterval > 0) {
+            throw invalid("scopeValve.gatewaysAndSync", Integer.toString(gateways),
+                    Integer.toString(quotaSyncInterval));
+        }
+        if (!isBlank(quotaSyncUrl)) {
+            if (!http) {
+                throw invalid("scopeValve.badValue", "quotaSyncUrl", quotaSyncUrl);
+            }
+            checkTransport("quotaSyncUrl", checkUrl("quotaSyncUrl", quotaSyncUrl));
+        }
         checkPositive("connectTimeout", connectTimeout);
         checkPositive("readTimeout", readTimeout);
         if (revocationMaxLag <= revocationPollInterval) {
             throw invalid("scopeValve.maxLag", Integer.toString(revocationMaxLag),
                     Integer.toString(revocationPollInterval));
         }
+    }
+
+
+    private void startThrottle() throws LifecycleException {
+        if (!throttling) {
+            throttle = null;
+            return;
+        }
+        RequestThrottle newThrottle = new RequestThrottle(gateways, MAX_QUOTA_BUCKETS, System::currentTimeMillis);
+        QuotaCountSync sync = null;
+        if (quotaSyncInterval > 0) {
+            QuotaCountExchange exchange;
+            if (isBlank(dataSourceName)) {
+                URI uri = isBlank(quotaSyncUrl) ?
+                        HttpQuotaCountExchange.defaultUri(URI.create(introspectionUrl.strip())) :
+                        URI.create(quotaSyncUrl.strip());
+                exchange = new HttpQuotaCountExchange(uri, clientId, clientSecret, connectTimeout, readTimeout,
+                        createSslContext());
+            } else {
+                exchange = new DataSourceQuotaCountExchange(globalNamingContext(), dataSourceName,
+                        System::currentTimeMillis);
+            }
+            sync = new QuotaCountSync(newThrottle, exchange, quotaSyncInterval, System::currentTimeMillis,
+                    "ScopeValve[" + getContainer().getName() + "]-quota-counts", containerLog);
+            sync.start();
+        }
+        throttle = newThrottle;
+        quotaSync = sync;
+    }
+
+
+    private Context globalNamingContext() {
+        Service service = Container.getService(getContainer());
+        return service == null || service.getServer() == null ? null : service.getServer().getGlobalNamingContext();
     }
 
 

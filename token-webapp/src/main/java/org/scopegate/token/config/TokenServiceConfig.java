@@ -42,11 +42,12 @@ import org.scopegate.token.crypto.PasswordHashParameters;
  * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
  * @param signupDefaultRoles roles given to a user who signs up
  * @param passwordMinLength shortest password a user may choose at sign-up
+ * @param grantRateLimits the token endpoint's rate limits
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
         long refreshTokenLifetime, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
         long lockoutDuration, Path adminSecretFile, long purgeInterval, String issuer, Set<String> signupDefaultRoles,
-        int passwordMinLength) {
+        int passwordMinLength, GrantRateLimits grantRateLimits) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -82,6 +83,12 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String SIGNUP_DEFAULT_ROLES = "signupDefaultRoles";
     /** Context parameter name. */
     public static final String PASSWORD_MIN_LENGTH = "passwordMinLength";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_PER_CLIENT = "grantRateLimitPerClient";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_PER_ADDRESS = "grantRateLimitPerAddress";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_WINDOW = "grantRateLimitWindow";
 
     private static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,64}");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
@@ -136,9 +143,23 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             signupRoles.add(role);
         }
         int passwordMinLength = (int) number(parameters, PASSWORD_MIN_LENGTH, 10, 1, 1024);
+        GrantRateLimits limits = new GrantRateLimits(
+                number(parameters, GRANT_RATE_LIMIT_PER_CLIENT, 1200, 0, 1_000_000_000),
+                number(parameters, GRANT_RATE_LIMIT_PER_ADDRESS, 300, 0, 1_000_000_000),
+                number(parameters, GRANT_RATE_LIMIT_WINDOW, 60, 1, 86400));
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, defaultScope, hash,
                 threshold, duration, adminSecretFile, purge, issuer, Collections.unmodifiableSet(signupRoles),
-                passwordMinLength);
+                passwordMinLength, limits);
+    }
+
+    /**
+     * The token endpoint's rate limits for the password and client-credentials grants.
+     *
+     * @param perClient grants per window per client, {@code 0} for no limit
+     * @param perAddress grants per window per client address, {@code 0} for no limit
+     * @param windowSeconds the window in seconds
+     */
+    public record GrantRateLimits(long perClient, long perAddress, long windowSeconds) {
     }
 
     private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {

@@ -57,6 +57,7 @@ import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
+import org.scopegate.token.store.QuotaCountStore;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.SchemaMigrator;
 import org.scopegate.token.store.ScopeRecord;
@@ -67,6 +68,7 @@ import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
 import org.scopegate.token.store.UserStore;
+import org.scopegate.token.throttle.GrantRateLimiter;
 import org.scopegate.token.throttle.Throttling;
 
 /**
@@ -77,6 +79,9 @@ import org.scopegate.token.throttle.Throttling;
 public final class TokenServiceListener implements ServletContextListener {
 
     private static final Log log = LogFactory.getLog(TokenServiceListener.class);
+
+    /** Most clients, and most addresses, whose grant rate is tracked at once. */
+    private static final long GRANT_LIMIT_ENTRIES = 100_000;
 
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
@@ -164,7 +169,9 @@ public final class TokenServiceListener implements ServletContextListener {
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
-                new Throttling(new TierStore()));
+                new Throttling(new TierStore(), new QuotaCountStore(), new GrantRateLimiter(
+                        config.grantRateLimits().perClient(), config.grantRateLimits().perAddress(),
+                        config.grantRateLimits().windowSeconds(), GRANT_LIMIT_ENTRIES, System::nanoTime)));
     }
 
     private void shutdown(ClassLoader classLoader) {
