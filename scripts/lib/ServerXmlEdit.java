@@ -49,6 +49,7 @@ import org.xml.sax.InputSource;
  * java ServerXmlEdit.java http-port SERVER_XML
  * java ServerXmlEdit.java valve     SERVER_XML INTROSPECTION_URL RULES_PATH [--dry-run]
  * java ServerXmlEdit.java jndi      SERVER_XML [--dry-run]
+ * java ServerXmlEdit.java postgres  SERVER_XML JDBC_URL JDBC_USER [--dry-run]
  * </pre>
  * Exit status: 0 changed (or would change), 10 already present, 1 error.
  */
@@ -69,7 +70,7 @@ public final class ServerXmlEdit {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: ServerXmlEdit http-port|valve|jndi SERVER_XML ...");
+            System.err.println("usage: ServerXmlEdit http-port|valve|jndi|postgres SERVER_XML ...");
             System.exit(1);
         }
         Path file = Path.of(args[1]);
@@ -100,6 +101,36 @@ public final class ServerXmlEdit {
                         + "        <!-- ScopeGate scope valve (end) -->\n";
                 write(file, text, insertAfterStartTag(text, "Host", block), block, dryRun);
             }
+            case "postgres" -> {
+                if (args.length < 4 || args[3].startsWith("--")) {
+                    throw new IllegalArgumentException("postgres needs SERVER_XML JDBC_URL JDBC_USER");
+                }
+                if (hasElement(doc, "Resource", "name", RESOURCE_NAME)) {
+                    System.out.println("server.xml already declares the global resource " + RESOURCE_NAME
+                            + ": left as it is");
+                    System.exit(ALREADY);
+                }
+                // Tomcat's own DBCP2 (lib/tomcat-dbcp.jar); the PostgreSQL driver in $CATALINA_HOME/lib.
+                // A connection is checked before it is lent (a database restart costs no request); no
+                // connection is kept open while the key manager is idle; PostgreSQL's default isolation.
+                String resource = "\n"
+                        + "    <!-- ScopeGate token store on PostgreSQL (added by scripts/install); the driver jar is in\n"
+                        + "         $CATALINA_HOME/lib, the password is scopegate.store.password in catalina.properties -->\n"
+                        + "    <Resource name=\"" + RESOURCE_NAME + "\" auth=\"Container\""
+                        + " type=\"javax.sql.DataSource\"\n"
+                        + "              factory=\"org.apache.tomcat.dbcp.dbcp2.BasicDataSourceFactory\"\n"
+                        + "              driverClassName=\"org.postgresql.Driver\"\n"
+                        + "              url=\"" + attr(args[2]) + "\"\n"
+                        + "              username=\"" + attr(args[3]) + "\" password=\"${scopegate.store.password}\"\n"
+                        + "              connectionProperties=\"connectTimeout=5;tcpKeepAlive=true;"
+                        + "ApplicationName=ScopeGate token service\"\n"
+                        + "              maxTotal=\"20\" maxIdle=\"20\" minIdle=\"0\" maxWaitMillis=\"10000\"\n"
+                        + "              defaultAutoCommit=\"false\" rollbackOnReturn=\"true\"\n"
+                        + "              testOnBorrow=\"true\" validationQueryTimeout=\"5\" testWhileIdle=\"true\"\n"
+                        + "              timeBetweenEvictionRunsMillis=\"30000\" />\n"
+                        + "    <!-- ScopeGate token store (end) -->\n";
+                write(file, text, insertIntoGlobalResources(doc, text, resource), resource, dryRun);
+            }
             case "jndi" -> {
                 if (hasElement(doc, "Resource", "name", RESOURCE_NAME)) {
                     System.out.println("server.xml already declares the global resource " + RESOURCE_NAME
@@ -117,17 +148,18 @@ public final class ServerXmlEdit {
                         + "              maxTotal=\"20\" maxIdle=\"5\" maxWaitMillis=\"5000\"\n"
                         + "              validationQuery=\"VALUES 1\" testOnBorrow=\"true\" />\n"
                         + "    <!-- ScopeGate token store (end) -->\n";
-                String result;
-                if (doc.getElementsByTagName("GlobalNamingResources").getLength() > 0) {
-                    result = insertAfterStartTag(text, "GlobalNamingResources", resource);
-                } else {
-                    result = insertAfterStartTag(text, "Server",
-                            "\n  <GlobalNamingResources>" + resource + "  </GlobalNamingResources>\n");
-                }
-                write(file, text, result, resource, dryRun);
+                write(file, text, insertIntoGlobalResources(doc, text, resource), resource, dryRun);
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
+    }
+
+    private static String insertIntoGlobalResources(Document doc, String text, String resource) {
+        if (doc.getElementsByTagName("GlobalNamingResources").getLength() > 0) {
+            return insertAfterStartTag(text, "GlobalNamingResources", resource);
+        }
+        return insertAfterStartTag(text, "Server",
+                "\n  <GlobalNamingResources>" + resource + "  </GlobalNamingResources>\n");
     }
 
     private static Document parse(String text) throws Exception {

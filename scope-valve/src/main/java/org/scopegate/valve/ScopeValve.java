@@ -23,6 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,9 +50,11 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 import org.scopegate.valve.introspect.DataSourceTokenIntrospector;
+import org.scopegate.valve.introspect.FailoverTokenIntrospector;
 import org.scopegate.valve.introspect.HttpTokenIntrospector;
 import org.scopegate.valve.introspect.IntrospectionException;
 import org.scopegate.valve.introspect.IntrospectionStatistics;
+import org.scopegate.valve.introspect.KeyManager;
 import org.scopegate.valve.introspect.LoopbackHost;
 import org.scopegate.valve.introspect.RevocationFeedPoller;
 import org.scopegate.valve.introspect.ServiceHealth;
@@ -110,6 +115,9 @@ public class ScopeValve extends ValveBase {
     protected static final StringManager sm = StringManager.getManager(ScopeValve.class);
 
     private static final Log log = LogFactory.getLog(ScopeValve.class);
+
+    /** Time after which a key manager out of service gets one request again, in ms. */
+    private static final long KEY_MANAGER_PROBE_INTERVAL = 2000;
 
 
     // ------------------------------------------------------------------------------------------ Constructors
@@ -180,6 +188,7 @@ public class ScopeValve extends ValveBase {
     private volatile RevocationFeedPoller poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
+    private volatile List<KeyManager> keyManagers = List.of();
     private volatile RequestThrottle throttle;
     private volatile QuotaCountSync quotaSync;
 
@@ -233,10 +242,12 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * The RFC 7662 introspection endpoint, for example {@code http://localhost:8080/token/introspect}. Either this
-     * or {@code dataSourceName} is required. No default.
+     * The RFC 7662 introspection endpoint, for example {@code http://localhost:8080/token/introspect}, or the
+     * endpoints of several equal key managers separated by spaces or commas: introspection is spread over those
+     * in service and fails over to the next one, and the revocation feed of every one is followed. Either this or
+     * {@code dataSourceName} is required. No default.
      *
-     * @param introspectionUrl an absolute {@code http} or {@code https} URL
+     * @param introspectionUrl one or more absolute {@code http} or {@code https} URLs
      */
     public void setIntrospectionUrl(String introspectionUrl) {
         this.introspectionUrl = introspectionUrl;
@@ -358,10 +369,10 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * The revocation feed. The default is {@code introspectionUrl} with its last path segment replaced by
-     * {@code revocations}.
+     * The revocation feed, or one per key manager of {@code introspectionUrl}, in the same order. The default is
+     * each introspection URL with its last path segment replaced by {@code revocations}.
      *
-     * @param revocationFeedUrl an absolute {@code http} or {@code https} URL
+     * @param revocationFeedUrl one or more absolute {@code http} or {@code https} URLs
      */
     public void setRevocationFeedUrl(String revocationFeedUrl) {
         this.revocationFeedUrl = revocationFeedUrl;
@@ -604,10 +615,11 @@ public class ScopeValve extends ValveBase {
 
 
     /**
-     * The key managers' quota count endpoint. The default value is {@code introspectionUrl} with its last path
-     * segment replaced by {@code quota-counts}.
+     * The key managers' quota count endpoints, one per key manager of {@code introspectionUrl} in the same order;
+     * the exchange goes to the first that answers (they share the counts through their store). The default value is
+     * each {@code introspectionUrl} with its last path segment replaced by {@code quota-counts}.
      *
-     * @param quotaSyncUrl an absolute {@code http} or {@code https} URL
+     * @param quotaSyncUrl absolute {@code http} or {@code https} URLs, separated by commas or spaces
      */
     public void setQuotaSyncUrl(String quotaSyncUrl) {
         this.quotaSyncUrl = quotaSyncUrl;
@@ -762,6 +774,42 @@ public class ScopeValve extends ValveBase {
     public boolean isTokenServiceAvailable() {
         ServiceHealth h = tokenServiceHealth;
         return h == null || h.isAvailable();
+    }
+
+
+    /**
+     * @return the key managers of {@code introspectionUrl} (0 with {@code dataSourceName})
+     */
+    public int getKeyManagerCount() {
+        return keyManagers.size();
+    }
+
+
+    /**
+     * @return the key managers in service for introspection
+     */
+    public int getAvailableKeyManagerCount() {
+        int n = 0;
+        for (KeyManager k : keyManagers) {
+            if (k.isAvailable()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+
+    /**
+     * @return one line per key manager: its URL, whether it is in service, how its feed is followed, the feed's lag
+     *         and the last event acknowledged to it
+     */
+    public String[] getKeyManagerStatus() {
+        List<KeyManager> list = keyManagers;
+        String[] lines = new String[list.size()];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = list.get(i).toString();
+        }
+        return lines;
     }
 
 
@@ -1058,11 +1106,25 @@ public class ScopeValve extends ValveBase {
             throw invalid("scopeValve.oneSource");
         }
         if (http) {
-            URI introspection = checkUrl("introspectionUrl", introspectionUrl);
-            URI feed = isBlank(revocationFeedUrl) ? HttpTokenIntrospector.defaultRevocationFeedUri(introspection) :
-                    checkUrl("revocationFeedUrl", revocationFeedUrl);
-            checkTransport("introspectionUrl", introspection);
-            checkTransport("revocationFeedUrl", feed);
+            List<URI> introspection = checkUrls("introspectionUrl", introspectionUrl);
+            List<URI> feeds = new ArrayList<>();
+            if (isBlank(revocationFeedUrl)) {
+                for (URI uri : introspection) {
+                    feeds.add(HttpTokenIntrospector.defaultRevocationFeedUri(uri));
+                }
+            } else {
+                feeds = checkUrls("revocationFeedUrl", revocationFeedUrl);
+                if (feeds.size() != introspection.size()) {
+                    throw invalid("scopeValve.feedCount", Integer.toString(feeds.size()),
+                            Integer.toString(introspection.size()));
+                }
+            }
+            for (URI uri : introspection) {
+                checkTransport("introspectionUrl", uri);
+            }
+            for (URI uri : feeds) {
+                checkTransport("revocationFeedUrl", uri);
+            }
             if (isBlank(clientId) || isUnresolved(clientId)) {
                 throw invalid("scopeValve.noClientId");
             }
@@ -1090,7 +1152,15 @@ public class ScopeValve extends ValveBase {
             if (!http) {
                 throw invalid("scopeValve.badValue", "quotaSyncUrl", quotaSyncUrl);
             }
-            checkTransport("quotaSyncUrl", checkUrl("quotaSyncUrl", quotaSyncUrl));
+            List<URI> counts = checkUrls("quotaSyncUrl", quotaSyncUrl);
+            int keyManagerCount = splitList(introspectionUrl).size();
+            if (counts.size() != keyManagerCount) {
+                throw invalid("scopeValve.quotaSyncUrlCount", Integer.toString(counts.size()),
+                        Integer.toString(keyManagerCount));
+            }
+            for (URI uri : counts) {
+                checkTransport("quotaSyncUrl", uri);
+            }
         }
         checkPositive("connectTimeout", connectTimeout);
         checkPositive("readTimeout", readTimeout);
@@ -1111,10 +1181,12 @@ public class ScopeValve extends ValveBase {
         if (quotaSyncInterval > 0) {
             QuotaCountExchange exchange;
             if (isBlank(dataSourceName)) {
-                URI uri = isBlank(quotaSyncUrl) ?
-                        HttpQuotaCountExchange.defaultUri(URI.create(introspectionUrl.strip())) :
-                        URI.create(quotaSyncUrl.strip());
-                exchange = new HttpQuotaCountExchange(uri, clientId, clientSecret, connectTimeout, readTimeout,
+                List<URI> uris = new ArrayList<>();
+                for (String url : splitList(isBlank(quotaSyncUrl) ? introspectionUrl : quotaSyncUrl)) {
+                    uris.add(isBlank(quotaSyncUrl) ? HttpQuotaCountExchange.defaultUri(URI.create(url)) :
+                            URI.create(url));
+                }
+                exchange = new HttpQuotaCountExchange(uris, clientId, clientSecret, connectTimeout, readTimeout,
                         createSslContext());
             } else {
                 exchange = new DataSourceQuotaCountExchange(globalNamingContext(), dataSourceName,
@@ -1154,12 +1226,22 @@ public class ScopeValve extends ValveBase {
 
     private TokenIntrospector createIntrospector() throws LifecycleException {
         if (isBlank(dataSourceName)) {
-            URI introspection = URI.create(introspectionUrl.strip());
-            URI feed = isBlank(revocationFeedUrl) ? HttpTokenIntrospector.defaultRevocationFeedUri(introspection) :
-                    URI.create(revocationFeedUrl.strip());
-            return new HttpTokenIntrospector(introspection, feed, clientId, clientSecret, connectTimeout, readTimeout,
-                    createSslContext());
+            List<String> introspection = splitList(introspectionUrl);
+            List<String> feeds = isBlank(revocationFeedUrl) ? null : splitList(revocationFeedUrl);
+            SSLContext sslContext = createSslContext();
+            List<KeyManager> list = new ArrayList<>();
+            for (int i = 0; i < introspection.size(); i++) {
+                URI uri = URI.create(introspection.get(i));
+                URI feed = feeds == null ? HttpTokenIntrospector.defaultRevocationFeedUri(uri) :
+                        URI.create(feeds.get(i));
+                list.add(new KeyManager(i, new HttpTokenIntrospector(uri, feed, clientId, clientSecret,
+                        connectTimeout, readTimeout, sslContext), KEY_MANAGER_PROBE_INTERVAL, System::nanoTime,
+                        introspection.size() > 1 ? containerLog : null));
+            }
+            keyManagers = List.copyOf(list);
+            return new FailoverTokenIntrospector(list);
         }
+        keyManagers = List.of();
         Service service = Container.getService(getContainer());
         Context global = service == null || service.getServer() == null ? null :
                 service.getServer().getGlobalNamingContext();
@@ -1200,10 +1282,45 @@ public class ScopeValve extends ValveBase {
     }
 
 
+    /**
+     * Splits a list attribute: values separated by spaces, commas or both.
+     *
+     * @param value the attribute
+     *
+     * @return the values, in order
+     */
+    static List<String> splitList(String value) {
+        List<String> values = new ArrayList<>();
+        for (String part : value.strip().split("[\\s,]+")) {
+            if (!part.isEmpty()) {
+                values.add(part);
+            }
+        }
+        return values;
+    }
+
+
+    private static List<URI> checkUrls(String name, String value) throws LifecycleException {
+        List<String> values = splitList(value);
+        if (values.isEmpty()) {
+            throw invalid("scopeValve.badValue", name, value);
+        }
+        List<URI> uris = new ArrayList<>();
+        for (String url : values) {
+            uris.add(checkUrl(name, url));
+        }
+        if (new HashSet<>(uris).size() != uris.size()) {
+            throw invalid("scopeValve.duplicateUrl", name, value);
+        }
+        return uris;
+    }
+
+
     private static URI checkUrl(String name, String value) throws LifecycleException {
         try {
             URI uri = new URI(value.strip());
-            if (!uri.isAbsolute() || uri.getHost() == null ||
+            if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawQuery() != null ||
+                    uri.getRawFragment() != null ||
                     !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw invalid("scopeValve.badValue", name, value);
             }

@@ -31,11 +31,13 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.valve.introspect.TokenDigest;
 
 /**
- * The valve reading the token store through a global JNDI DataSource (in-memory Derby behind a DBCP2 pool), as
- * {@code DataSourceRealm} does: tokens, the revocation events of protocol.md section 9, and the feed.
+ * The valve reading the token store through a global JNDI DataSource (in-memory Derby, or PostgreSQL in the store
+ * tests' second run, behind a DBCP2 pool), as {@code DataSourceRealm} does: tokens, the revocation events of
+ * protocol.md section 9, and the feed.
  */
 public class TestDataSourceTokenIntrospector {
 
@@ -68,8 +70,6 @@ public class TestDataSourceTokenIntrospector {
     private static final String INSERT_EVENT = "INSERT INTO oauth_revocation_event (event_type, event_value, " +
             "created_at) VALUES (?, ?, ?)";
 
-    private static int databases;
-
     @TempDir
     Path base;
 
@@ -88,8 +88,13 @@ public class TestDataSourceTokenIntrospector {
         resource.setName(RESOURCE);
         resource.setType(DataSource.class.getName());
         resource.setProperty("factory", "org.apache.commons.dbcp2.BasicDataSourceFactory");
-        resource.setProperty("driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");
-        resource.setProperty("url", "jdbc:derby:memory:scopegate" + (++databases) + ";create=true");
+        TestDatabase database = TestDatabase.fresh("valve");
+        resource.setProperty("driverClassName", database.driverClassName());
+        resource.setProperty("url", database.url());
+        if (database.user() != null) {
+            resource.setProperty("username", database.user());
+            resource.setProperty("password", database.password());
+        }
         resource.setProperty("maxTotal", "4");
         tomcat.tomcat().getServer().getGlobalNamingResources().addResource(resource);
         valve = new ScopeValve();

@@ -265,4 +265,85 @@ public class TestScopeValveConfiguration {
         Assertions.assertEquals(0, service.introspections());
         Assertions.assertEquals(0, service.polls());
     }
+
+
+    @Test
+    void startWhenSeveralIntrospectionUrlsThenOneKeyManagerEach() throws Exception {
+        // PREPARE: spaces, a comma and a line break, as an administrator may write them in server.xml
+        try (FakeTokenService other = new FakeTokenService()) {
+            valve.setIntrospectionUrl(" " + service.introspectionUrl() + ",\n  " + other.introspectionUrl() + " ");
+
+            // TEST
+            tomcat.start();
+
+            // VERIFY
+            Assertions.assertEquals(LifecycleState.STARTED, valve.getState());
+            Assertions.assertEquals(2, valve.getKeyManagerCount());
+            Assertions.assertEquals(2, valve.getAvailableKeyManagerCount());
+            String[] status = valve.getKeyManagerStatus();
+            Assertions.assertTrue(status[0].startsWith(service.introspectionUrl()), status[0]);
+            Assertions.assertTrue(status[1].startsWith(other.introspectionUrl()), status[1]);
+        }
+    }
+
+
+    @Test
+    void startWhenOneUrlOfTheListInvalidThenHostFailsToStartNamingIt() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + " 127.0.0.1:8380/token/introspect");
+
+        // TEST + VERIFY
+        assertStartFails("[introspectionUrl] cannot be [127.0.0.1:8380/token/introspect]");
+    }
+
+
+    @Test
+    void startWhenUrlListedTwiceThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + " " + service.introspectionUrl());
+
+        // TEST + VERIFY
+        assertStartFails("names a URL twice");
+    }
+
+
+    @Test
+    void startWhenUrlHasQueryThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + "?x=1");
+
+        // TEST + VERIFY
+        assertStartFails("introspectionUrl");
+    }
+
+
+    @Test
+    void startWhenFeedListLengthDiffersFromIntrospectionListThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(service.introspectionUrl() + " http://127.0.0.1:1/token/introspect");
+        valve.setRevocationFeedUrl("http://127.0.0.1:1/token/revocations");
+
+        // TEST + VERIFY
+        assertStartFails("one feed per key manager");
+    }
+
+
+    @Test
+    void startWhenOnlySeparatorsThenHostFailsToStart() {
+        // PREPARE
+        valve.setIntrospectionUrl(" , ");
+
+        // TEST + VERIFY
+        assertStartFails("introspectionUrl");
+    }
+
+
+    @Test
+    void startWhenSecondKeyManagerIsCleartextToAnotherHostThenHostFailsToStartNamingIt() {
+        // PREPARE: the first key manager on loopback is fine, the second is not
+        valve.setIntrospectionUrl(service.introspectionUrl() + " http://km2.example.com/token/introspect");
+
+        // TEST + VERIFY
+        assertStartFails("[introspectionUrl] [http://km2.example.com/token/introspect]");
+    }
 }

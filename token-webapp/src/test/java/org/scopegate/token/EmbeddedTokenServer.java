@@ -40,10 +40,16 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.scopegate.testsupport.TestDatabase;
 
 /**
  * An embedded Tomcat on 127.0.0.1, port 0, temporary base, with the webapp of {@code src/main/webapp} at
  * {@code /token} (classes from the test class path) and low password hash cost; plus HTTP helpers.
+ * <p>
+ * The store is embedded Derby under the base directory, or, when the store tests run on PostgreSQL (system property
+ * {@value TestDatabase#ENGINE_PROPERTY}{@code =postgres}, the second surefire execution), a database of the test
+ * JVM's PostgreSQL cluster named after the base directory: a server started again on the same base finds its store
+ * again. {@link #on(TestDatabase)} puts several servers on one PostgreSQL database.
  */
 public final class EmbeddedTokenServer {
 
@@ -52,6 +58,7 @@ public final class EmbeddedTokenServer {
 
     private final Path base;
     private final Map<String, String> parameters = new HashMap<>();
+    private TestDatabase database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Tomcat tomcat;
     private Context context;
@@ -63,10 +70,44 @@ public final class EmbeddedTokenServer {
      */
     public EmbeddedTokenServer(Path base) {
         this.base = base;
-        parameters.put("databaseDirectory", base.resolve("db").toString());
+        if (TestDatabase.onPostgres()) {
+            useDatabase(TestDatabase.named("sg_" + base.getFileName()));
+        } else {
+            parameters.put("databaseDirectory", base.resolve("db").toString());
+        }
         parameters.put("adminSecretFile", base.resolve("conf/token-admin.secret").toString());
         parameters.put("argon2MemoryKiB", "64");
         parameters.put("argon2Iterations", "1");
+    }
+
+    /**
+     * Puts the store on that PostgreSQL database (several servers may share it), instead of the server's own.
+     *
+     * @param database a PostgreSQL database
+     * @return this
+     */
+    public EmbeddedTokenServer on(TestDatabase database) {
+        if (!TestDatabase.POSTGRES.equals(database.engine())) {
+            throw new IllegalArgumentException("Servers share a PostgreSQL database, not " + database.engine());
+        }
+        useDatabase(database);
+        return this;
+    }
+
+    private void useDatabase(TestDatabase database) {
+        this.database = database;
+        parameters.remove("databaseDirectory");
+        parameters.put("jdbcUrl", database.url());
+        parameters.put("jdbcUser", database.user());
+        parameters.put("jdbcPassword", database.password());
+        parameters.put("jdbcPoolSize", "10");
+    }
+
+    /**
+     * @return the PostgreSQL database of the store, or {@code null} on embedded Derby
+     */
+    public TestDatabase database() {
+        return database;
     }
 
     /**

@@ -113,6 +113,22 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
     }
 
 
+    /**
+     * @return the introspection endpoint
+     */
+    public URI introspectionUri() {
+        return introspectionUri;
+    }
+
+
+    /**
+     * @return the revocation feed
+     */
+    public URI revocationFeedUri() {
+        return revocationFeedUri;
+    }
+
+
     private byte[] send(URI uri, byte[] form) throws IntrospectionException {
         HttpURLConnection connection = null;
         try {

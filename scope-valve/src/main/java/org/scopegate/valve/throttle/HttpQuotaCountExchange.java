@@ -40,8 +40,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import org.apache.tomcat.util.res.StringManager;
 
 /**
- * Exchanges quota counts with a key manager: {@code POST /token/quota-counts} (protocol.md section 3a), as the
- * valve's own application (the one it introspects with).
+ * Exchanges quota counts with the key managers: {@code POST /token/quota-counts} (protocol.md section 3a), as the
+ * valve's own application (the one it introspects with). The key managers keep the counts in their shared store,
+ * so any of them will do: the one that answered last is asked first, the others in turn when it does not answer.
  * <pre>
  * → {"counts":[{"key":"12","window_start":1764111600000,"requests":5}]}
  * ← {"counts":[{"key":"12","window_start":1764111600000,"requests":42}]}
@@ -56,24 +57,25 @@ public final class HttpQuotaCountExchange implements QuotaCountExchange {
     /** Largest answer read. */
     private static final int MAX_ANSWER = 4 * 1024 * 1024;
 
-    private final URI uri;
+    private final List<URI> uris;
     private final String authorization;
     private final int connectTimeout;
     private final int readTimeout;
     private final SSLSocketFactory socketFactory;
+    private volatile int preferred;
 
 
     /**
-     * @param uri            the key manager's {@code quota-counts} endpoint
+     * @param uris           the key managers' {@code quota-counts} endpoints, in order of preference
      * @param clientId       the valve's application
      * @param clientSecret   its secret
      * @param connectTimeout connect timeout in ms
      * @param readTimeout    read timeout in ms
      * @param sslContext     TLS settings for a private CA, or {@code null} for the JVM's defaults
      */
-    public HttpQuotaCountExchange(URI uri, String clientId, String clientSecret, int connectTimeout,
+    public HttpQuotaCountExchange(List<URI> uris, String clientId, String clientSecret, int connectTimeout,
             int readTimeout, SSLContext sslContext) {
-        this.uri = uri;
+        this.uris = List.copyOf(uris);
         String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":" +
                 URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
@@ -96,6 +98,29 @@ public final class HttpQuotaCountExchange implements QuotaCountExchange {
     @Override
     public List<QuotaCount> exchange(List<QuotaCount> counts) throws IOException {
         byte[] body = write(counts);
+        int first = preferred;
+        IOException failure = null;
+        for (int i = 0; i < uris.size(); i++) {
+            int index = (first + i) % uris.size();
+            try {
+                List<QuotaCount> answer = exchange(uris.get(index), body);
+                preferred = index;
+                return answer;
+            } catch (IOException e) {
+                // a key manager that does not answer: the next may (a report whose answer was lost may so be
+                // counted twice, which errs on the strict side)
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+
+    private List<QuotaCount> exchange(URI uri, byte[] body) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         try {
             if (socketFactory != null && connection instanceof HttpsURLConnection https) {
@@ -135,7 +160,7 @@ public final class HttpQuotaCountExchange implements QuotaCountExchange {
 
     @Override
     public String describe() {
-        return sm.getString("httpQuotaCountExchange.describe", uri);
+        return sm.getString("httpQuotaCountExchange.describe", uris);
     }
 
 

@@ -108,12 +108,8 @@ public final class AdminServlet extends HttpServlet {
                 responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
                 return;
             }
-            log.error(Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
-                        "The server could not process the request");
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("adminServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

@@ -15,6 +15,9 @@
  */
 package org.scopegate.token.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collections;
@@ -23,13 +26,14 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import org.postgresql.Driver;
 import org.scopegate.token.crypto.PasswordHashParameters;
 
 /**
  * The webapp's configuration, read once at start from the context parameters (protocol.md section 7) and
  * validated: a bad value stops the webapp with a message naming the parameter.
  *
- * @param dataSourceName JNDI name under {@code java:comp/env} of the store, or {@code null} for embedded Derby
+ * @param dataSourceName JNDI name under {@code java:comp/env} of the store, or {@code null} for the webapp's own pool
  * @param databaseDirectory embedded Derby database directory
  * @param accessTokenLifetime access token lifetime in seconds
  * @param refreshTokenLifetime refresh token lifetime in seconds
@@ -42,12 +46,13 @@ import org.scopegate.token.crypto.PasswordHashParameters;
  * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
  * @param signupDefaultRoles roles given to a user who signs up
  * @param passwordMinLength shortest password a user may choose at sign-up
+ * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
  * @param grantRateLimits the token endpoint's rate limits
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
         long refreshTokenLifetime, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
         long lockoutDuration, Path adminSecretFile, long purgeInterval, String issuer, Set<String> signupDefaultRoles,
-        int passwordMinLength, GrantRateLimits grantRateLimits) {
+        int passwordMinLength, JdbcSettings jdbc, GrantRateLimits grantRateLimits) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -83,6 +88,16 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String SIGNUP_DEFAULT_ROLES = "signupDefaultRoles";
     /** Context parameter name. */
     public static final String PASSWORD_MIN_LENGTH = "passwordMinLength";
+    /** Context parameter name. */
+    public static final String JDBC_URL = "jdbcUrl";
+    /** Context parameter name. */
+    public static final String JDBC_USER = "jdbcUser";
+    /** Context parameter name. */
+    public static final String JDBC_PASSWORD = "jdbcPassword";
+    /** Context parameter name. */
+    public static final String JDBC_PASSWORD_FILE = "jdbcPasswordFile";
+    /** Context parameter name. */
+    public static final String JDBC_POOL_SIZE = "jdbcPoolSize";
     /** Context parameter name. */
     public static final String GRANT_RATE_LIMIT_PER_CLIENT = "grantRateLimitPerClient";
     /** Context parameter name. */
@@ -143,13 +158,67 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             signupRoles.add(role);
         }
         int passwordMinLength = (int) number(parameters, PASSWORD_MIN_LENGTH, 10, 1, 1024);
+        JdbcSettings jdbc = jdbc(parameters, dataSourceName);
         GrantRateLimits limits = new GrantRateLimits(
                 number(parameters, GRANT_RATE_LIMIT_PER_CLIENT, 1200, 0, 1_000_000_000),
                 number(parameters, GRANT_RATE_LIMIT_PER_ADDRESS, 300, 0, 1_000_000_000),
                 number(parameters, GRANT_RATE_LIMIT_WINDOW, 60, 1, 86400));
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, defaultScope, hash,
                 threshold, duration, adminSecretFile, purge, issuer, Collections.unmodifiableSet(signupRoles),
-                passwordMinLength, limits);
+                passwordMinLength, jdbc, limits);
+    }
+
+    private static JdbcSettings jdbc(UnaryOperator<String> parameters, String dataSourceName) {
+        String url = text(parameters, JDBC_URL, null);
+        String user = text(parameters, JDBC_USER, null);
+        String password = parameters.apply(JDBC_PASSWORD);
+        if (password != null && password.isEmpty()) {
+            password = null;
+        }
+        String passwordFile = text(parameters, JDBC_PASSWORD_FILE, null);
+        String poolSize = text(parameters, JDBC_POOL_SIZE, null);
+        if (url == null) {
+            for (String name : new String[] { user != null ? JDBC_USER : null, password != null ? JDBC_PASSWORD : null,
+                    passwordFile != null ? JDBC_PASSWORD_FILE : null, poolSize != null ? JDBC_POOL_SIZE : null }) {
+                if (name != null) {
+                    throw new IllegalArgumentException(name + " needs " + JDBC_URL);
+                }
+            }
+            return null;
+        }
+        if (dataSourceName != null) {
+            throw new IllegalArgumentException("set " + DATA_SOURCE_NAME + " or " + JDBC_URL + ", not both");
+        }
+        if (!url.startsWith("jdbc:postgresql:") || Driver.parseURL(url, null) == null) {
+            throw new IllegalArgumentException(JDBC_URL + " must be a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://db.example.com:5432/scopegate (other databases: a JNDI DataSource through "
+                    + DATA_SOURCE_NAME + ")");
+        }
+        if (password != null && passwordFile != null) {
+            throw new IllegalArgumentException("set " + JDBC_PASSWORD + " or " + JDBC_PASSWORD_FILE + ", not both");
+        }
+        if (passwordFile != null) {
+            password = readPasswordFile(Paths.get(passwordFile));
+        }
+        int pool = (int) number(parameters, JDBC_POOL_SIZE, 20, 1, 1000);
+        return new JdbcSettings(url, user, password, pool);
+    }
+
+    private static String readPasswordFile(Path file) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(JDBC_PASSWORD_FILE + " cannot be read: " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        // the first line, without its line end: "echo secret > file" and editors add one
+        int end = content.indexOf('\n');
+        String password = (end < 0 ? content : content.substring(0, end)).replace("\r", "");
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException(JDBC_PASSWORD_FILE + " is empty: " + file);
+        }
+        return password;
     }
 
     /**

@@ -71,6 +71,13 @@ public final class OAuth2ErrorCodes {
      */
     public static final String SERVER_ERROR = "server_error";
 
+    /**
+     * "The authorization server is currently unable to handle the request due to a temporary overloading or
+     * maintenance of the server." (RFC 6749 section 4.1.2.1): answered with 503 and {@code Retry-After} while the
+     * token store is unavailable.
+     */
+    public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
+
     private OAuth2ErrorCodes() {
     }
 }

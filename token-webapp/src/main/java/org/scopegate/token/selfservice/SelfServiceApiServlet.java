@@ -95,12 +95,8 @@ public final class SelfServiceApiServlet extends HttpServlet {
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()),
-                    e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

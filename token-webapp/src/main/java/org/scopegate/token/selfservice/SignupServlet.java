@@ -82,11 +82,7 @@ public final class SignupServlet extends HttpServlet {
         } catch (OAuthException e) {
             responses.writeError(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("signupServlet.serverError"), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log, Messages.get("signupServlet.serverError"));
         }
     }
 

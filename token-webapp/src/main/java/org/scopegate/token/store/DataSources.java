@@ -33,16 +33,21 @@ import org.apache.derby.jdbc.EmbeddedDriver;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
+import org.scopegate.token.config.JdbcSettings;
 
 /**
- * Opens the store: a JNDI DataSource named in the configuration, or the webapp's own DBCP2 pool on embedded
- * Derby; and closes what it opened, shutting down the embedded database and, when the WAR brought Derby itself,
- * the Derby engine and its driver registration.
+ * Opens the store: a JNDI DataSource named in the configuration, or the webapp's own DBCP2 pool on PostgreSQL
+ * (a JDBC URL, with the PostgreSQL driver the WAR carries) or on embedded Derby; and closes what it opened, shutting
+ * down the embedded database and, when the WAR brought Derby itself, the Derby engine, and deregistering the JDBC
+ * drivers the WAR registered. Nothing here connects: the first connection is the start-up's
+ * ({@link StoreStarter}).
  */
 public final class DataSources implements AutoCloseable {
 
     private static final Log log = LogFactory.getLog(DataSources.class);
     private static final int POOL_SIZE = 20;
+    /** Seconds a connection attempt to PostgreSQL may take, unless the URL says otherwise. */
+    private static final String CONNECT_TIMEOUT = "5";
     private static final String DERBY_PAGE_CACHE = "derby.storage.pageCacheSize";
     private static final String DERBY_ERROR_FILE = "derby.stream.error.file";
 
@@ -67,6 +72,47 @@ public final class DataSources implements AutoCloseable {
         DataSource ds = (DataSource) new InitialContext().lookup("java:comp/env/" + name);
         log.info(Messages.get("dataSources.jndi", name));
         return new DataSources(ds, null, null, null);
+    }
+
+    /**
+     * A pool of connections to PostgreSQL. A connection that sat idle for a while is checked before use, and idle
+     * connections are checked in the background, so that a database restart costs no request.
+     *
+     * @param settings URL, user, password, pool size
+     * @return the pool (no connection is opened yet)
+     */
+    public static DataSources postgreSql(JdbcSettings settings) {
+        BasicDataSource pool = new BasicDataSource();
+        pool.setDriver(new org.postgresql.Driver());
+        pool.setUrl(settings.url());
+        if (settings.user() != null) {
+            pool.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            pool.setPassword(settings.password());
+        }
+        // Defaults the URL may override (its parameters win over these properties).
+        pool.setConnectionProperties("connectTimeout=" + CONNECT_TIMEOUT + ";tcpKeepAlive=true;"
+                + "ApplicationName=ScopeGate token service");
+        pool.setMaxTotal(settings.poolSize());
+        pool.setMaxIdle(settings.poolSize());
+        // No connection is opened in the background: while the database is away, nothing but requests retries.
+        pool.setMinIdle(0);
+        pool.setDefaultAutoCommit(Boolean.FALSE);
+        pool.setAutoCommitOnReturn(false);
+        pool.setRollbackOnReturn(true);
+        // PostgreSQL's default isolation is READ COMMITTED; setting it here would make the pool ask the server for
+        // the isolation of every borrowed connection (SHOW TRANSACTION ISOLATION LEVEL).
+        pool.setTestOnBorrow(true);
+        pool.setValidationQueryTimeout(Duration.ofSeconds(5));
+        pool.setTestWhileIdle(true);
+        pool.setDurationBetweenEvictionRuns(Duration.ofSeconds(30));
+        pool.setNumTestsPerEvictionRun(settings.poolSize());
+        pool.setMinEvictableIdle(Duration.ofMinutes(10));
+        pool.setMaxWait(Duration.ofSeconds(10));
+        log.info(Messages.get("dataSources.postgresql", settings.safeUrl(),
+                settings.user() != null ? settings.user() : "(from the URL)", String.valueOf(settings.poolSize())));
+        return new DataSources(pool, pool, null, settings.safeUrl());
     }
 
     /**
@@ -115,19 +161,20 @@ public final class DataSources implements AutoCloseable {
      * @param webappClassLoader the webapp's class loader, to tell whether Derby came with the WAR
      */
     public void close(ClassLoader webappClassLoader) {
-        if (pool == null) {
-            return;
+        if (pool != null) {
+            try {
+                pool.close();
+            } catch (SQLException e) {
+                log.warn(Messages.get("dataSources.closeFailed", url), e);
+            }
         }
-        try {
-            pool.close();
-        } catch (SQLException e) {
-            log.warn(Messages.get("dataSources.shutdownFailed", url), e);
+        if (driver != null) {
+            shutdownDerby(url + ";shutdown=true", "08006");
+            if (driver.getClass().getClassLoader() == webappClassLoader) {
+                shutdownDerby("jdbc:derby:;shutdown=true", "XJ015");
+            }
         }
-        shutdownDerby(url + ";shutdown=true", "08006");
-        if (driver.getClass().getClassLoader() == webappClassLoader) {
-            shutdownDerby("jdbc:derby:;shutdown=true", "XJ015");
-            deregisterDrivers(webappClassLoader);
-        }
+        deregisterDrivers(webappClassLoader);
     }
 
     /**
@@ -152,6 +199,10 @@ public final class DataSources implements AutoCloseable {
     }
 
     private static void deregisterDrivers(ClassLoader webappClassLoader) {
+        // Listing the drivers loads, through the webapp's class loader, the classes of those registered by others
+        // (e.g. the PostgreSQL driver of $CATALINA_HOME/lib, which the WAR carries too): the WAR's copy then
+        // registers itself. The second listing sees it (as Tomcat's own JdbcLeakPrevention does).
+        DriverManager.getDrivers();
         Enumeration<Driver> drivers = DriverManager.getDrivers();
         while (drivers.hasMoreElements()) {
             Driver d = drivers.nextElement();

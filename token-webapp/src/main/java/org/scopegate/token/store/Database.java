@@ -20,20 +20,51 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.scopegate.token.Messages;
+
 /**
  * Runs work on one pooled connection per call, with auto-commit off: commits when the work returns, rolls back
  * when it throws. The work may commit in between (for example before a slow password hash) and roll back what
  * it wants undone before throwing.
+ * <p>
+ * The key manager's own store ({@link #opening(DataSource)}) refuses calls with {@link StoreUnavailableException}
+ * until its schema is migrated ({@link #open(StoreDialect)}), so that a key manager waiting for its database answers
+ * 503. When the database becomes unavailable (see
+ * {@link StoreFailures}) the log says so once, and once more when a call succeeds again.
  */
 public final class Database {
 
+    private static final Log log = LogFactory.getLog(Database.class);
+
     private final DataSource dataSource;
+    private volatile boolean open;
+    private volatile StoreDialect dialect;
+    private volatile boolean available = true;
 
     /**
+     * A store ready for use (its schema is migrated).
+     *
      * @param dataSource the pool
      */
     public Database(DataSource dataSource) {
+        this(dataSource, true);
+    }
+
+    private Database(DataSource dataSource, boolean open) {
         this.dataSource = dataSource;
+        this.open = open;
+    }
+
+    /**
+     * A store that refuses calls until {@link #open(StoreDialect)}: the key manager's own, while it starts.
+     *
+     * @param dataSource the pool
+     * @return the store
+     */
+    public static Database opening(DataSource dataSource) {
+        return new Database(dataSource, false);
     }
 
     /**
@@ -44,16 +75,69 @@ public final class Database {
     }
 
     /**
+     * Lets calls through: the schema is migrated.
+     *
+     * @param storeDialect the engine found at start
+     */
+    public void open(StoreDialect storeDialect) {
+        this.dialect = storeDialect;
+        this.open = true;
+    }
+
+    /**
+     * @return whether calls are let through
+     */
+    public boolean isOpen() {
+        return open;
+    }
+
+    /**
+     * @return the engine found at start, or {@code null} when not known
+     */
+    public StoreDialect getDialect() {
+        return dialect;
+    }
+
+    /**
      * Runs work in a transaction.
      *
      * @param work what to do
      * @param <T> the result
      * @param <X> the work's own checked exception
      * @return the work's result
+     * @throws StoreUnavailableException before the store is open
      * @throws SQLException on a database failure (the transaction is rolled back)
      * @throws X when the work throws it (the transaction is rolled back)
      */
     public <T, X extends Exception> T call(ConnectionWork<T, X> work) throws SQLException, X {
+        if (!open) {
+            throw new StoreUnavailableException("The token store is not ready yet");
+        }
+        return callUnchecked(work);
+    }
+
+    /**
+     * Runs work in a transaction even before the store is open: for the start-up itself.
+     */
+    <T, X extends Exception> T callUnchecked(ConnectionWork<T, X> work) throws SQLException, X {
+        T result;
+        try {
+            result = transaction(work);
+        } catch (SQLException | RuntimeException e) {
+            if (StoreFailures.isUnavailable(e) && !(e instanceof StoreUnavailableException) && available) {
+                available = false;
+                log.warn(Messages.get("database.unavailable", StoreFailures.describe(e)));
+            }
+            throw e;
+        }
+        if (!available) {
+            available = true;
+            log.info(Messages.get("database.available"));
+        }
+        return result;
+    }
+
+    private <T, X extends Exception> T transaction(ConnectionWork<T, X> work) throws SQLException, X {
         try (Connection connection = dataSource.getConnection()) {
             if (connection.getAutoCommit()) {
                 connection.setAutoCommit(false);

@@ -24,9 +24,15 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.scopegate.token.Messages;
 
 /**
- * Creates and migrates the store schema at start-up with Flyway, from {@code classpath:db/migration}.
+ * Creates and migrates the store schema at start-up with Flyway, from {@code classpath:db/migration}: the same
+ * migrations on Derby and PostgreSQL. Several key managers may start at once on one PostgreSQL database: Flyway
+ * takes a PostgreSQL advisory lock around the migration, so one of them migrates and the others wait for it (up to
+ * {@link #LOCK_WAIT_SECONDS}, then their start-up tries again later) and then find nothing left to do.
  */
 public final class SchemaMigrator {
+
+    /** Seconds a key manager waits for another one's migration before trying again later. */
+    public static final int LOCK_WAIT_SECONDS = 300;
 
     private static final Log log = LogFactory.getLog(SchemaMigrator.class);
 
@@ -38,16 +44,19 @@ public final class SchemaMigrator {
      *
      * @param dataSource the store
      * @param classLoader the class loader that sees the migrations (the webapp's)
+     * @return the result: how many migrations this call applied, and the schema version
      */
-    public static void migrate(DataSource dataSource, ClassLoader classLoader) {
+    public static MigrateResult migrate(DataSource dataSource, ClassLoader classLoader) {
         Flyway flyway = Flyway.configure(classLoader)
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .baselineOnMigrate(false)
+                .lockRetryCount(LOCK_WAIT_SECONDS)
                 .load();
         MigrateResult result = flyway.migrate();
         log.info(Messages.get("schemaMigrator.migrated", String.valueOf(result.migrationsExecuted),
                 String.valueOf(result.targetSchemaVersion != null ? result.targetSchemaVersion
                         : flyway.info().current() != null ? flyway.info().current().getVersion() : "none")));
+        return result;
     }
 }

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 
 /**
  * JDBC access to {@code oauth_setting}, small named values the service keeps for itself.
@@ -31,6 +32,7 @@ public final class SettingStore {
     /** Whether self sign-up is switched on ({@code true} or {@code false}; absent means off). */
     public static final String SIGNUP_ENABLED = "signup.enabled";
 
+    private static final String DUPLICATE_KEY = "23505";
     private static final String SELECT = "SELECT setting_value FROM oauth_setting WHERE name = ?";
     private static final String UPDATE = "UPDATE oauth_setting SET setting_value = ? WHERE name = ?";
     private static final String INSERT = "INSERT INTO oauth_setting (name, setting_value) VALUES (?, ?)";
@@ -84,17 +86,31 @@ public final class SettingStore {
      * @throws SQLException on a database failure
      */
     public void put(Connection connection, String name, String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
-            ps.setString(1, value);
-            ps.setString(2, name);
-            if (ps.executeUpdate() > 0) {
-                return;
-            }
+        if (update(connection, name, value)) {
+            return;
         }
+        // The first value of this name: another key manager may insert it at the same moment. The insert runs under
+        // a savepoint so that its duplicate key (which aborts the transaction on PostgreSQL) undoes only itself.
+        Savepoint savepoint = connection.setSavepoint();
         try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
             ps.setString(1, name);
             ps.setString(2, value);
             ps.executeUpdate();
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            update(connection, name, value);
+        }
+    }
+
+    private static boolean update(Connection connection, String name, String value) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
+            ps.setString(1, value);
+            ps.setString(2, name);
+            return ps.executeUpdate() > 0;
         }
     }
 }

@@ -55,13 +55,20 @@ public final class TokenPurger implements Runnable {
     }
 
     /**
-     * Purges once; a failure is logged and the next run tries again.
+     * Purges once; a failure is logged and the next run tries again. An unavailable store is logged by
+     * {@link Database} once for every outage, not at every purge.
      */
     @Override
     public void run() {
         try {
             purge();
         } catch (SQLException | RuntimeException e) {
+            if (StoreFailures.isUnavailable(e)) {
+                if (log.isDebugEnabled()) {
+                    log.debug("Purge skipped: " + StoreFailures.describe(e));
+                }
+                return;
+            }
             log.error(Messages.get("tokenPurger.failed"), e);
         }
     }

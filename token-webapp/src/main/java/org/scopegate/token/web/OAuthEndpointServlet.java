@@ -99,11 +99,8 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
             }
             responses.writeError(response, e);
         } catch (SQLException | RuntimeException e) {
-            log.error(Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                responses.writeServerError(response);
-            }
+            responses.writeFailure(response, e, log,
+                    Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()));
         }
     }
 

@@ -23,9 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.apache.juli.logging.Log;
+
 import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.StoreFailures;
 
 /**
  * The one place that writes the JSON answers of the OAuth endpoints: success (RFC 6749 section 5.1), errors
@@ -121,6 +124,50 @@ public final class OAuthResponses {
     public void writeServerError(HttpServletResponse response) throws IOException {
         writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, OAuth2ErrorCodes.SERVER_ERROR,
                 "The server could not process the request");
+    }
+
+    /**
+     * Writes a 503 {@code temporarily_unavailable} with {@code Retry-After}: the token store is unavailable (see
+     * {@link StoreFailures}). Nothing was changed, or the whole change was undone.
+     *
+     * @param response the response
+     * @throws IOException when the client went away
+     */
+    public void writeStoreUnavailable(HttpServletResponse response) throws IOException {
+        response.setHeader("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS));
+        writeError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+                "The token service cannot reach its store: try again later");
+    }
+
+    /**
+     * Answers a failure no protocol error describes: 503 when the store is unavailable, else 500
+     * {@code server_error} (logged with its stack trace: it is a bug). Does nothing when the response is committed.
+     *
+     * @param response the response
+     * @param failure what went wrong
+     * @param log where an unexpected failure goes
+     * @param logMessage the log line of an unexpected failure
+     * @throws IOException when the client went away
+     */
+    public void writeFailure(HttpServletResponse response, Exception failure, Log log, String logMessage)
+            throws IOException {
+        boolean unavailable = StoreFailures.isUnavailable(failure);
+        if (unavailable) {
+            if (log.isDebugEnabled()) {
+                log.debug(logMessage + ": " + StoreFailures.describe(failure));
+            }
+        } else {
+            log.error(logMessage, failure);
+        }
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        if (unavailable) {
+            writeStoreUnavailable(response);
+        } else {
+            writeServerError(response);
+        }
     }
 
     /**

@@ -18,10 +18,8 @@ package org.scopegate.token.web;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,11 +57,12 @@ import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.QuotaCountStore;
 import org.scopegate.token.store.RevocationEventStore;
-import org.scopegate.token.store.SchemaMigrator;
-import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.TierStore;
 import org.scopegate.token.store.SettingStore;
+import org.scopegate.token.store.StoreFailures;
+import org.scopegate.token.store.StoreSettingsException;
+import org.scopegate.token.store.StoreStarter;
 import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
@@ -72,9 +71,11 @@ import org.scopegate.token.throttle.GrantRateLimiter;
 import org.scopegate.token.throttle.Throttling;
 
 /**
- * Builds the token service when the webapp starts (configuration, store, schema migration, services, purge
- * schedule) and tears it down when it stops (scheduler, pool, embedded Derby, driver registration). A bad
- * configuration or an unreachable store stops the webapp from starting, with one clear log line.
+ * Builds the token service when the webapp starts (configuration, store, services, purge schedule) and tears it down
+ * when it stops (scheduler, pool, embedded Derby, driver registration). A bad configuration or a store set up wrong
+ * (see {@link StoreFailures}) stops the webapp from starting, with one clear log line and no stack trace. A store that
+ * is only unavailable (the database is down or starting) does not: the webapp starts, answers 503 with
+ * {@code Retry-After}, and {@link StoreStarter} keeps trying in the background.
  */
 public final class TokenServiceListener implements ServletContextListener {
 
@@ -85,6 +86,7 @@ public final class TokenServiceListener implements ServletContextListener {
 
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
+    private StoreStarter starter;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -96,27 +98,44 @@ public final class TokenServiceListener implements ServletContextListener {
         } catch (IllegalArgumentException e) {
             String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
             log.error(message);
-            throw new IllegalStateException(message, e);
+            throw new StartFailure(message);
         }
         try {
-            TokenService service = build(config, context.getClassLoader());
+            dataSources = open(config);
+            Database database = Database.opening(dataSources.getDataSource());
+            TokenService service = build(config, database);
             context.setAttribute(TokenService.ATTRIBUTE, service);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "scopegate-token-purge");
+                Thread t = new Thread(r, "scopegate-token-store");
                 t.setDaemon(true);
                 return t;
             });
-            TokenPurger purger = new TokenPurger(service.database(), service.tokens(), service.events(),
-                    service.settings(), service.clock());
-            scheduler.scheduleWithFixedDelay(purger, config.purgeInterval(), config.purgeInterval(),
-                    TimeUnit.SECONDS);
-            log.info(Messages.get("tokenServiceListener.started",
-                    String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
-                    config.passwordHash().algorithm(), String.valueOf(config.accessTokenLifetime())));
-        } catch (IOException | SQLException | NamingException | RuntimeException e) {
+            ScheduledExecutorService tasks = scheduler;
+            starter = new StoreStarter(database, context.getClassLoader(), service.scopes(), config.defaultScope(),
+                    tasks, () -> {
+                        TokenPurger purger = new TokenPurger(service.database(), service.tokens(), service.events(),
+                                service.settings(), service.clock());
+                        tasks.scheduleWithFixedDelay(purger, config.purgeInterval(), config.purgeInterval(),
+                                TimeUnit.SECONDS);
+                        log.info(Messages.get("tokenServiceListener.started",
+                                String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
+                                config.passwordHash().algorithm(), String.valueOf(config.accessTokenLifetime())));
+                    });
+            starter.start();
+        } catch (StoreSettingsException e) {
+            // logged once by the starter
+            shutdown(context.getClassLoader());
+            throw new StartFailure(Messages.get("tokenServiceListener.storeSettings", e.getMessage()));
+        } catch (NamingException e) {
+            String message = Messages.get("tokenServiceListener.jndiMissing", config.dataSourceName(),
+                    String.valueOf(e.getMessage()));
+            log.error(message);
+            shutdown(context.getClassLoader());
+            throw new StartFailure(message);
+        } catch (IOException | RuntimeException e) {
             log.error(Messages.get("tokenServiceListener.startFailed"), e);
             shutdown(context.getClassLoader());
-            throw new IllegalStateException(Messages.get("tokenServiceListener.startFailed"), e);
+            throw new StartFailure(Messages.get("tokenServiceListener.startFailed"));
         }
     }
 
@@ -127,12 +146,17 @@ public final class TokenServiceListener implements ServletContextListener {
         log.info(Messages.get("tokenServiceListener.stopped"));
     }
 
-    private TokenService build(TokenServiceConfig config, ClassLoader classLoader)
-            throws IOException, SQLException, NamingException {
-        dataSources = config.dataSourceName() != null ? DataSources.jndi(config.dataSourceName())
-                : DataSources.embeddedDerby(config.databaseDirectory());
-        SchemaMigrator.migrate(dataSources.getDataSource(), classLoader);
-        Database database = new Database(dataSources.getDataSource());
+    private static DataSources open(TokenServiceConfig config) throws NamingException {
+        if (config.dataSourceName() != null) {
+            return DataSources.jndi(config.dataSourceName());
+        }
+        if (config.jdbc() != null) {
+            return DataSources.postgreSql(config.jdbc());
+        }
+        return DataSources.embeddedDerby(config.databaseDirectory());
+    }
+
+    private static TokenService build(TokenServiceConfig config, Database database) throws IOException {
         LongSupplier clock = System::currentTimeMillis;
         SecretGenerator secrets = new SecretGenerator();
         PasswordHasher hasher = new PasswordHasher(config.passwordHash(), secrets);
@@ -159,12 +183,6 @@ public final class TokenServiceListener implements ServletContextListener {
                 new ClientCredentialsGrantHandler(scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
         }
-        database.call(c -> {
-            if (!scopes.exists(c, config.defaultScope())) {
-                scopes.insert(c, new ScopeRecord(config.defaultScope(), "Default scope", Set.of()));
-            }
-            return null;
-        });
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
@@ -175,6 +193,10 @@ public final class TokenServiceListener implements ServletContextListener {
     }
 
     private void shutdown(ClassLoader classLoader) {
+        if (starter != null) {
+            starter.stop();
+            starter = null;
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {
@@ -187,6 +209,23 @@ public final class TokenServiceListener implements ServletContextListener {
         if (dataSources != null) {
             dataSources.close(classLoader);
             dataSources = null;
+        }
+    }
+
+    /**
+     * Stops the webapp's start with the message alone: the cause is logged already, in one line.
+     */
+    private static final class StartFailure extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        StartFailure(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -23,7 +23,6 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.flywaydb.core.Flyway;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientRecord;
@@ -44,11 +44,11 @@ import org.scopegate.token.store.TokenRecord;
 import org.scopegate.token.store.TokenStore;
 
 /**
- * The statistics tables and the version 2 migration, on in-memory Derby.
+ * The statistics tables and the version 2 migration, on in-memory Derby or on PostgreSQL (the store tests' second
+ * run).
  */
 public class TestUsageStatistics {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final long NOW = 1_764_115_200_000L;
 
     private BasicDataSource dataSource;
@@ -57,8 +57,11 @@ public class TestUsageStatistics {
 
     @BeforeEach
     void open() {
+        TestDatabase db = TestDatabase.fresh("stats");
         dataSource = new BasicDataSource();
-        dataSource.setUrl("jdbc:derby:memory:stats" + DATABASES.incrementAndGet() + ";create=true");
+        dataSource.setUrl(db.url());
+        dataSource.setUsername(db.user());
+        dataSource.setPassword(db.password());
         database = new Database(dataSource);
     }
 
