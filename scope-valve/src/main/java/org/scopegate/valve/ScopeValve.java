@@ -89,7 +89,10 @@ import org.scopegate.valve.throttle.ThrottleDecision;
  * within {@code revocationPollInterval + revocationMaxLag} ms (2 s with the defaults). Refusals follow RFC 6750
  * section 3 and are written by the valve itself; a failing token service gives 503, never a pass. An admitted
  * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
- * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}.
+ * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}. Requests are counted
+ * against the quota of the token's application (its tier, told by the token service) and of the matched rule
+ * ({@code limit=}); a spent quota gives 429 with {@code Retry-After}, {@code RateLimit-Policy} and
+ * {@code RateLimit} (package {@code org.scopegate.valve.throttle}).
  */
 public class ScopeValve extends ValveBase {
 
