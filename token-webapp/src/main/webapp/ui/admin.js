@@ -102,6 +102,7 @@
         const rows = answer.data.tokens_per_day.map(day => SG.el('tr', {}, SG.el('td', { text: day.day }),
             SG.el('td', { text: day.grant_type }), SG.el('td', { text: String(day.issued) })));
         document.querySelector('#stats-table tbody').replaceChildren(...rows);
+        SGCharts.tokensPerDay(document.getElementById('stats-chart'), answer.data.tokens_per_day);
     }
 
     async function loadUsers() {
@@ -266,6 +267,7 @@
             table.addEventListener('click', onTableClick);
         }
         await loadAll();
+        SGCharts.startLive(text => note(text, 'error'));
     }
 
     start();

@@ -17,6 +17,7 @@ package org.scopegate.bench;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -30,6 +31,7 @@ import java.security.SecureRandom;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,8 +43,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+import org.scopegate.bench.load.LoadCommand;
 
 /**
  * The Java helper of {@code scripts/bench}, for what {@code wrk} cannot measure or do:
@@ -54,6 +63,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * replaces the content of {@code oauth_token} of the (stopped) embedded Derby store with {@code background}
  * random tokens plus pools of fresh access and refresh tokens whose clear values are written, one per line, to
  * the given files; through {@code SYSCS_UTIL.SYSCS_IMPORT_TABLE} from a generated CSV, not through HTTP.</li>
+ * <li>{@code cache-cost [entries=N]}: the heap one entry of the valve's token cache costs: fills a
+ * {@code TokenInfoCache} (from {@code scope-valve.jar}, with Tomcat's {@code lib/} on the class path) with N answers
+ * shaped like the token service's and measures the heap in use after a full collection, before and after.</li>
+ * <li>{@code jfr-alloc file=F [threads=TEXT]}: the bytes allocated during a JFR recording by the threads whose name
+ * contains TEXT (default {@code -exec-}, Tomcat's request threads), from the recording's
+ * {@code jdk.ThreadAllocationStatistics} events at its start and end (exact counts, not samples).</li>
+ * <li>{@code load url=URL ...}: one run of HTTP load, open loop at a fixed rate or closed loop, each token of a
+ * token file used at most once ({@link LoadCommand}).</li>
  * </ul>
  * Runs with the WAR's {@code WEB-INF/classes} and {@code WEB-INF/lib/*} on the class path (the product's
  * classes and its own Derby version).
@@ -71,7 +88,7 @@ public final class BenchTool {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool hash|seed key=value...");
+            System.err.println("usage: BenchTool hash|seed|load key=value...");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -85,6 +102,9 @@ public final class BenchTool {
         switch (args[0]) {
             case "hash" -> hash(options);
             case "seed" -> seed(options);
+            case "load" -> LoadCommand.run(options);
+            case "cache-cost" -> cacheCost(options);
+            case "jfr-alloc" -> jfrAllocation(options);
             default -> throw new IllegalArgumentException("unknown sub-command " + args[0]);
         }
     }
@@ -167,6 +187,97 @@ public final class BenchTool {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------- cache-cost
+
+    private static void cacheCost(Map<String, String> o) throws Exception {
+        int n = Integer.parseInt(o.getOrDefault("entries", "20000"));
+        Class<?> cacheClass = Class.forName("org.scopegate.valve.introspect.TokenInfoCache");
+        Class<?> infoClass = Class.forName("org.scopegate.valve.introspect.TokenInfo");
+        Class<?> digestClass = Class.forName("org.scopegate.valve.introspect.TokenDigest");
+        Method active = infoClass.getMethod("active", String.class, String.class, String.class, long.class);
+        Method digestOf = digestClass.getMethod("of", String.class);
+        Method put = cacheClass.getMethod("put", digestClass, infoClass);
+        Method size = cacheClass.getMethod("size");
+        LongSupplier nanos = System::nanoTime;
+        LongSupplier millis = System::currentTimeMillis;
+        Object cache = cacheClass.getConstructor(long.class, long.class, long.class, LongSupplier.class,
+                LongSupplier.class).newInstance((long) n, 300L, 5L, nanos, millis);
+        // The answers as the introspection client makes them: new Strings per answer, a 43-character token
+        SecureRandom random = new SecureRandom();
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        byte[] raw = new byte[32];
+        long expires = System.currentTimeMillis() / 1000 + 3600;
+        String[] tokens = new String[n];
+        for (int i = 0; i < n; i++) {
+            random.nextBytes(raw);
+            tokens[i] = b64.encodeToString(raw);
+        }
+        long before = usedAfterCollection();
+        for (int i = 0; i < n; i++) {
+            Object info = active.invoke(null, new String("user-" + (100000 + i)),
+                    new String("Zm9vYmFyYmF6cXV4cXV1eDEyMzQ"), new String("read update"), expires);
+            put.invoke(cache, digestOf.invoke(null, tokens[i]), info);
+        }
+        long entries = (Long) size.invoke(cache);
+        long after = usedAfterCollection();
+        System.out.printf(Locale.ROOT, "cache_entries=%d%n", entries);
+        System.out.printf(Locale.ROOT, "cache_bytes_per_entry=%.0f%n", (after - before) / (double) entries);
+        // keeps the cache and the tokens reachable until after the second measurement
+        if (cache.hashCode() == tokens.length) {
+            System.out.print("");
+        }
+    }
+
+
+    private static long usedAfterCollection() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+
+    // ------------------------------------------------------------------------------------------------- jfr-alloc
+
+    private static void jfrAllocation(Map<String, String> o) throws IOException {
+        String part = o.getOrDefault("threads", "-exec-");
+        // thread id -> { first "allocated", last "allocated", events, time of the last event }
+        Map<Long, long[]> perThread = new HashMap<>();
+        long lastEmission = Long.MIN_VALUE;
+        for (RecordedEvent e : RecordingFile.readAllEvents(Paths.get(require(o, "file")))) {
+            if (!"jdk.ThreadAllocationStatistics".equals(e.getEventType().getName())) {
+                continue;
+            }
+            long time = e.getStartTime().toEpochMilli();
+            lastEmission = Math.max(lastEmission, time);
+            RecordedThread t = e.getThread("thread");
+            if (t == null || t.getJavaName() == null || !t.getJavaName().contains(part)) {
+                continue;
+            }
+            long allocated = e.getLong("allocated");
+            long[] v = perThread.computeIfAbsent(t.getJavaThreadId(), k -> new long[] { allocated, allocated, 0, 0 });
+            v[0] = Math.min(v[0], allocated);
+            v[1] = Math.max(v[1], allocated);
+            v[2]++;
+            v[3] = Math.max(v[3], time);
+        }
+        long total = 0;
+        for (long[] v : perThread.values()) {
+            if (v[2] > 1) {
+                total += v[1] - v[0];
+            } else if (lastEmission - v[3] < 1000) {
+                // seen only at the end: started during the recording, so everything it allocated counts
+                total += v[1];
+            }
+        }
+        System.out.printf(Locale.ROOT, "allocated_bytes=%d%n", total);
+        System.out.printf(Locale.ROOT, "threads=%d%n", perThread.size());
+    }
+
+
     // ------------------------------------------------------------------------------------------------- seed
 
     private static void seed(Map<String, String> o) throws IOException, SQLException, NoSuchAlgorithmException {
@@ -189,6 +300,10 @@ public final class BenchTool {
         SplittableRandom fast = new SplittableRandom(secure.nextLong());
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String tail = "," + client + "," + user + ",\"" + scope + "\",password,";
+        // the user's id and the refresh family's start go last (the columns version 4 of the store added)
+        String userId = Long.toString(userId(db, user));
+        String accessEnd = ",false,false," + userId + ",\n";
+        String refreshEnd = ",false,false," + userId + "," + now + "\n";
         try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.US_ASCII)) {
             byte[] raw = new byte[32];
             for (long i = 0; i < background; i++) {
@@ -201,7 +316,7 @@ public final class BenchTool {
                 w.write(Long.toString(now));
                 w.write(',');
                 w.write(Long.toString(expires));
-                w.write(",false,false\n");
+                w.write(accessEnd);
             }
             try (BufferedWriter tokens = Files.newBufferedWriter(Paths.get(o.getOrDefault("accessFile", "/dev/null")),
                     StandardCharsets.US_ASCII)) {
@@ -211,7 +326,7 @@ public final class BenchTool {
                     tokens.write(token);
                     tokens.write('\n');
                     w.write(hex(sha256.digest(token.getBytes(StandardCharsets.US_ASCII))) + ",A" + tail + ","
-                            + now + "," + expires + ",false,false\n");
+                            + now + "," + expires + accessEnd);
                 }
             }
             try (BufferedWriter tokens = Files.newBufferedWriter(Paths.get(o.getOrDefault("refreshFile", "/dev/null")),
@@ -222,7 +337,7 @@ public final class BenchTool {
                     tokens.write(token);
                     tokens.write('\n');
                     String d = hex(sha256.digest(token.getBytes(StandardCharsets.US_ASCII)));
-                    w.write(d + ",R" + tail + d + "," + now + "," + expires + ",false,false\n");
+                    w.write(d + ",R" + tail + d + "," + now + "," + expires + refreshEnd);
                 }
             }
         }
@@ -230,8 +345,9 @@ public final class BenchTool {
         String url = "jdbc:derby:" + db;
         long rows;
         try (Connection c = DriverManager.getConnection(url)) {
-            try (CallableStatement cs = c.prepareCall(
-                    "CALL SYSCS_UTIL.SYSCS_IMPORT_TABLE(NULL, 'OAUTH_TOKEN', ?, ',', '\"', 'US-ASCII', 1)")) {
+            try (CallableStatement cs = c.prepareCall("CALL SYSCS_UTIL.SYSCS_IMPORT_DATA(NULL, 'OAUTH_TOKEN', "
+                    + "'TOKEN_DIGEST,TOKEN_KIND,CLIENT_ID,USERNAME,SCOPE,GRANT_TYPE,FAMILY_ID,ISSUED_AT,EXPIRES_AT,"
+                    + "REVOKED,USED,USER_ID,FAMILY_STARTED_AT', NULL, ?, ',', '\"', 'US-ASCII', 1)")) {
                 cs.setString(1, csv.toString());
                 cs.execute();
             }
@@ -253,6 +369,21 @@ public final class BenchTool {
         System.out.printf(Locale.ROOT, "seeded_rows=%d%n", rows);
         System.out.printf(Locale.ROOT, "seed_csv_s=%.1f%n", (written - start) / 1e9);
         System.out.printf(Locale.ROOT, "seed_import_s=%.1f%n", (end - written) / 1e9);
+    }
+
+    /** The id of the seeded tokens' user (the store is shut down again before the import opens it). */
+    private static long userId(Path db, String user) throws SQLException {
+        String url = "jdbc:derby:" + db;
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM oauth_user WHERE username = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no user " + user + " in " + db);
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static void fillFast(SplittableRandom random, byte[] out) {

@@ -18,6 +18,7 @@ package org.scopegate.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.Poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -72,7 +74,10 @@ class CrashRecoveryIT {
         Grants grants = new Grants(server, http);
         ConcurrentLinkedQueue<String[]> answered = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger failures = new AtomicInteger();
+        AtomicBoolean killed = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> failedAnswers = new ConcurrentLinkedQueue<>();
+        AtomicInteger lostBeforeKill = new AtomicInteger();
+        AtomicInteger lostAfterKill = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         String[][] users = {{server.get("USERNAME"), server.get("PASSWORD")},
             {server.get("USERNAME2"), server.get("PASSWORD2")}};
@@ -89,19 +94,19 @@ class CrashRecoveryIT {
                             answered.add(new String[] {j.path("access_token").asText(),
                                 j.path("refresh_token").asText()});
                         } else {
-                            failures.incrementAndGet();
+                            failedAnswers.add(r.toString());
                         }
                     } catch (Exception e) {
-                        failures.incrementAndGet(); // the server went away mid-request: no answer, no promise
+                        // no answer: only the kill may cause that (the request in flight, or the server gone)
+                        (killed.get() ? lostAfterKill : lostBeforeKill).incrementAndGet();
                         pause();
                     }
                 }
             });
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (answered.size() < TOKENS_BEFORE_KILL && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Poll.await(TOKENS_BEFORE_KILL + " grants answered before the kill", Duration.ofSeconds(60),
+                () -> Boolean.valueOf(answered.size() >= TOKENS_BEFORE_KILL));
+        killed.set(true);
         long pid = server.kill9();
         int atKill = answered.size();
         Thread.sleep(300);
@@ -109,10 +114,15 @@ class CrashRecoveryIT {
         pool.shutdown();
         assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
         List<String[]> tokens = new ArrayList<>(answered);
-        System.out.printf("[e2e] killed Tomcat (pid %d) with SIGKILL after %d answered grants (%d in all, %d failed)%n",
-                Long.valueOf(pid), Integer.valueOf(atKill), Integer.valueOf(tokens.size()),
-                Integer.valueOf(failures.get()));
+        System.out.printf("[e2e] killed Tomcat (pid %d) with SIGKILL after %d answered grants (%d in all); "
+                + "error answers %d, no answer before the kill %d, after it %d%n", Long.valueOf(pid),
+                Integer.valueOf(atKill), Integer.valueOf(tokens.size()), Integer.valueOf(failedAnswers.size()),
+                Integer.valueOf(lostBeforeKill.get()), Integer.valueOf(lostAfterKill.get()));
         assertTrue(tokens.size() >= TOKENS_BEFORE_KILL, "too few grants before the kill: " + tokens.size());
+        // every answer the server gave was a token; the only requests without one are those the kill cut off
+        assertEquals(List.of(), new ArrayList<>(failedAnswers), "answers other than 200 under a steady load");
+        assertEquals(0, lostBeforeKill.get(), "requests lost before the kill");
+        assertTrue(lostAfterKill.get() >= 1, "no request met the killed server: the kill came too late to test");
         assertEquals(3, server.status(), "scripts/demo status must say it does not run");
 
         long t0 = System.nanoTime();

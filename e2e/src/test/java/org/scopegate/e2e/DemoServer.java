@@ -26,7 +26,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,9 +106,25 @@ public final class DemoServer implements AutoCloseable {
      */
     public static DemoServer startGateway(String name, String tomcatVersion, int portOffset, DemoServer keyManager)
             throws Exception {
+        return startGateway(name, tomcatVersion, portOffset, keyManager, keyManager.get("KEY_MANAGER_URL"));
+    }
+
+    /**
+     * Starts a gateway Tomcat whose valve reaches the key manager at another address (a relay in front of it).
+     *
+     * @param name its directory name
+     * @param tomcatVersion the distribution version
+     * @param portOffset the port offset
+     * @param keyManager the key manager, whose settings give the valve's secret
+     * @param keyManagerUrl where the gateway reaches it, e.g. {@code http://127.0.0.1:<relay>/token}
+     * @return the running server
+     * @throws Exception when it does not start
+     */
+    public static DemoServer startGateway(String name, String tomcatVersion, int portOffset, DemoServer keyManager,
+            String keyManagerUrl) throws Exception {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("DEMO_ROLE", "gateway");
-        extra.put("KEY_MANAGER_URL", keyManager.get("KEY_MANAGER_URL"));
+        extra.put("KEY_MANAGER_URL", keyManagerUrl);
         extra.put("VALVE_CLIENT_SECRET", keyManager.get("VALVE_CLIENT_SECRET"));
         return start(name, tomcatVersion, portOffset, extra, true);
     }
@@ -349,20 +364,5 @@ public final class DemoServer implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    /** Optional helper: whether a program is on the PATH. */
-    static Optional<Path> onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String d : path.split(":")) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLParameters;
@@ -121,9 +119,8 @@ class TokenServiceTomcat11IT {
     /** The real curl, with the seed's command line (plus -s). */
     @Test
     void realCurlCommand() throws Exception {
-        Optional<Path> curl = DemoServer.onPath("curl");
-        assumeTrue(curl.isPresent(), "curl is not on the PATH");
-        ProcessBuilder pb = new ProcessBuilder(curl.get().toString(), "-s", "-k",
+        Path curl = Programs.required("Debian's curl", "curl");
+        ProcessBuilder pb = new ProcessBuilder(curl.toString(), "-s", "-k",
                 "-d", "grant_type=password&username=" + server.get("USERNAME") + "&password=" + server.get("PASSWORD"),
                 "-H", "Authorization: " + grants.basic(),
                 "-H", "Content-Type: application/x-www-form-urlencoded",

@@ -16,14 +16,16 @@
 package org.scopegate.e2e;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The scope valve on the real Tomcat 10.1 distribution (port offset 11100).
+ * The scope valve on the real Tomcat 10.1 distribution (port offset 11100, the {@link SharedTomcat10}).
  */
+@ExtendWith(SharedTomcat10.class)
 class ValveTomcat10IT extends AbstractValveIT {
 
     @BeforeAll
     static void start() throws Exception {
-        startServer("t10-valve", DemoServer.tomcat10(), 11100);
+        use(SharedTomcat10.server());
     }
 }

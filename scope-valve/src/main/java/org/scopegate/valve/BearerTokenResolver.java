@@ -26,6 +26,7 @@ import org.apache.tomcat.util.buf.ByteChunk;
 import org.apache.tomcat.util.buf.MessageBytes;
 import org.apache.tomcat.util.http.MimeHeaders;
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.introspect.TokenDigest;
 
 /**
  * Finds the bearer token of a request (RFC 6750 section 2). Only the {@code Authorization} header is accepted
@@ -63,22 +64,8 @@ public final class BearerTokenResolver {
      * @throws BearerTokenException when the request carries a malformed token or a token in two places
      */
     public String resolve(HttpServletRequest request) throws BearerTokenException {
-        String token;
-        if (request instanceof Request tomcatRequest) {
-            MessageBytes header = authorizationHeader(tomcatRequest);
-            if (header == null) {
-                return null;
-            }
-            // Read straight from the bytes Tomcat received: no String of the whole header on the hot path
-            token = header.getType() == MessageBytes.T_BYTES ? parseHeader(header.getByteChunk()) :
-                    parseHeader(header.toString());
-        } else {
-            String header = authorizationHeader(request);
-            if (header == null) {
-                return null;
-            }
-            token = parseHeader(header);
-        }
+        // Read straight from the bytes Tomcat received: no String of the whole header
+        String token = resolveHeader(request);
         if (token == null) {
             return null;
         }
@@ -86,6 +73,58 @@ public final class BearerTokenResolver {
             throw invalid("bearerTokenResolver.twoPlaces");
         }
         return token;
+    }
+
+
+    /**
+     * The SHA-256 of the request's bearer token, with the same rules as {@link #resolve}. For Tomcat's own request the
+     * digest is computed from the header's bytes as received: no String of the token is made, which the hot path of a
+     * cached token does not need (only an introspection does: {@link #resolve} then).
+     *
+     * @param request the request
+     *
+     * @return the token's digest, or {@code null} when the request carries no bearer token
+     *
+     * @throws BearerTokenException when the request carries a malformed token or a token in two places
+     */
+    public TokenDigest resolveDigest(HttpServletRequest request) throws BearerTokenException {
+        TokenDigest digest;
+        MessageBytes header;
+        if (request instanceof Request tomcatRequest &&
+                (header = authorizationHeader(tomcatRequest)) != null && header.getType() == MessageBytes.T_BYTES) {
+            ByteChunk chunk = header.getByteChunk();
+            byte[] b = chunk.getBuffer();
+            long range = findToken(b, chunk.getStart(), chunk.getEnd());
+            if (range < 0) {
+                return null;
+            }
+            int start = (int) (range >>> 32);
+            digest = TokenDigest.of(b, start, (int) range - start);
+        } else {
+            String token = resolveHeader(request);
+            if (token == null) {
+                return null;
+            }
+            digest = TokenDigest.of(token);
+        }
+        if (hasQueryToken(request.getQueryString()) || hasBodyToken(request)) {
+            throw invalid("bearerTokenResolver.twoPlaces");
+        }
+        return digest;
+    }
+
+
+    private static String resolveHeader(HttpServletRequest request) throws BearerTokenException {
+        if (request instanceof Request tomcatRequest) {
+            MessageBytes header = authorizationHeader(tomcatRequest);
+            if (header == null) {
+                return null;
+            }
+            return header.getType() == MessageBytes.T_BYTES ? parseHeader(header.getByteChunk()) :
+                    parseHeader(header.toString());
+        }
+        String header = authorizationHeader(request);
+        return header == null ? null : parseHeader(header);
     }
 
 
@@ -153,6 +192,24 @@ public final class BearerTokenResolver {
 
 
     static String parseHeader(byte[] b, int from, int to) throws BearerTokenException {
+        long range = findToken(b, from, to);
+        if (range < 0) {
+            return null;
+        }
+        int start = (int) (range >>> 32);
+        return new String(b, start, (int) range - start, StandardCharsets.ISO_8859_1);
+    }
+
+
+    /**
+     * The grammar itself: {@code "Bearer" 1*SP b64token}, surrounded by white space.
+     *
+     * @return {@code start << 32 | end} of the token in {@code b}, or {@code -1} when the scheme is not
+     *         {@code Bearer}
+     *
+     * @throws BearerTokenException when the scheme is {@code Bearer} but the rest is not {@code 1*SP b64token}
+     */
+    static long findToken(byte[] b, int from, int to) throws BearerTokenException {
         int first = from;
         int last = to;
         while (first < last && Character.isWhitespace(latin1(b[first]))) {
@@ -166,12 +223,12 @@ public final class BearerTokenResolver {
             space++;
         }
         if (space - first != SCHEME.length()) {
-            return null;
+            return -1;
         }
         for (int k = 0; k < SCHEME.length(); k++) {
             // ASCII letters only: no other ISO-8859-1 character folds to one of "bearer"
             if ((b[first + k] | 0x20) != SCHEME.charAt(k)) {
-                return null;
+                return -1;
             }
         }
         int start = space;
@@ -192,7 +249,7 @@ public final class BearerTokenResolver {
         if (end == start || i != last) {
             throw invalid("bearerTokenResolver.malformed");
         }
-        return new String(b, start, last - start, StandardCharsets.ISO_8859_1);
+        return (long) start << 32 | last;
     }
 
 

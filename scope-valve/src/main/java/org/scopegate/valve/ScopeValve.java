@@ -63,6 +63,8 @@ import org.scopegate.valve.introspect.TokenInfo;
 import org.scopegate.valve.introspect.TokenInfoCache;
 import org.scopegate.valve.introspect.TokenIntrospector;
 import org.scopegate.valve.introspect.TokenValidator;
+import org.scopegate.valve.metrics.ValveFigures;
+import org.scopegate.valve.metrics.ValveMetrics;
 import org.scopegate.valve.rules.ReloadingScopeRules;
 import org.scopegate.valve.rules.ScopeRule;
 import org.scopegate.valve.rules.ScopeRulesException;
@@ -94,7 +96,7 @@ import org.scopegate.valve.throttle.ThrottleDecision;
  * ({@code limit=}); a spent quota gives 429 with {@code Retry-After}, {@code RateLimit-Policy} and
  * {@code RateLimit} (package {@code org.scopegate.valve.throttle}).
  */
-public class ScopeValve extends ValveBase {
+public class ScopeValve extends ValveBase implements ValveFigures {
 
     /** Request attribute: the client id of the admitted token (String). */
     public static final String CLIENT_ID_ATTRIBUTE = "org.scopegate.valve.CLIENT_ID";
@@ -191,6 +193,7 @@ public class ScopeValve extends ValveBase {
     private volatile RevocationFeedPoller poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
+    private volatile ValveMetrics metrics = ValveMetrics.NONE;
     private volatile List<KeyManager> keyManagers = List.of();
     private volatile RequestThrottle throttle;
     private volatile QuotaCountSync quotaSync;
@@ -634,6 +637,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests admitted with a valid token
      */
+    @Override
     public long getAdmittedCount() {
         return admitted.sum();
     }
@@ -643,6 +647,7 @@ public class ScopeValve extends ValveBase {
      * @return requests passed without a token check ({@code public} rules, or unmatched with
      *         {@code allowUnmatched})
      */
+    @Override
     public long getPassedCount() {
         return passed.get();
     }
@@ -651,6 +656,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: no token on a protected resource
      */
+    @Override
     public long getRefusedNoTokenCount() {
         return refusedNoToken.get();
     }
@@ -659,6 +665,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: inactive, expired or revoked token
      */
+    @Override
     public long getRefusedInvalidTokenCount() {
         return refusedInvalidToken.get();
     }
@@ -667,6 +674,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: token without a scope the resource demands
      */
+    @Override
     public long getRefusedInsufficientScopeCount() {
         return refusedInsufficientScope.get();
     }
@@ -675,6 +683,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: malformed header, or a token in two places
      */
+    @Override
     public long getRefusedInvalidRequestCount() {
         return refusedInvalidRequest.get();
     }
@@ -683,6 +692,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: token service unavailable (503)
      */
+    @Override
     public long getRefusedUnavailableCount() {
         return refusedUnavailable.get();
     }
@@ -691,6 +701,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return refusals: no rule matched
      */
+    @Override
     public long getRefusedUnmatchedCount() {
         return refusedUnmatched.get();
     }
@@ -699,6 +710,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests refused because a quota was spent (429)
      */
+    @Override
     public long getRefusedQuotaCount() {
         return refusedQuota.get();
     }
@@ -725,6 +737,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests answered from the cache
      */
+    @Override
     public long getCacheHitCount() {
         return statistics.getCacheHits();
     }
@@ -733,6 +746,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return requests that needed an introspection
      */
+    @Override
     public long getCacheMissCount() {
         return statistics.getCacheMisses();
     }
@@ -741,6 +755,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return entries in the cache
      */
+    @Override
     public long getCachedTokenCount() {
         TokenInfoCache c = cache;
         return c == null ? 0 : c.size();
@@ -774,6 +789,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return whether the last introspection got an answer
      */
+    @Override
     public boolean isTokenServiceAvailable() {
         ServiceHealth h = tokenServiceHealth;
         return h == null || h.isAvailable();
@@ -819,6 +835,7 @@ public class ScopeValve extends ValveBase {
     /**
      * @return whether cached answers are in use (the revocation feed is recent enough)
      */
+    @Override
     public boolean isCacheTrusted() {
         RevocationFeedPoller p = poller;
         return p != null && p.isCacheTrusted();
@@ -837,9 +854,20 @@ public class ScopeValve extends ValveBase {
     /**
      * @return reloads of the rules file since start
      */
+    @Override
     public long getRulesReloadCount() {
         ReloadingScopeRules r = rules;
         return r == null ? 0 : r.getReloadCount();
+    }
+
+
+    /**
+     * @return edits of the rules file refused since start (the rules in force stayed)
+     */
+    @Override
+    public long getRulesReloadErrorCount() {
+        ReloadingScopeRules r = rules;
+        return r == null ? 0 : r.getErrorCount();
     }
 
 
@@ -921,27 +949,33 @@ public class ScopeValve extends ValveBase {
             passed.incrementAndGet();
             return null;
         }
-        String token;
+        TokenDigest digest;
         try {
-            token = resolver.resolve(request);
+            digest = resolver.resolveDigest(request);
         } catch (BearerTokenException e) {
             refusedInvalidRequest.incrementAndGet();
             return e.getError();
         }
-        if (token == null) {
+        if (digest == null) {
             refusedNoToken.incrementAndGet();
             return noTokenError;
         }
-        TokenDigest digest = TokenDigest.of(token);
-        TokenInfo info;
-        try {
-            info = validator.validate(token, digest);
-        } catch (IntrospectionException | RuntimeException e) {
-            refusedUnavailable.incrementAndGet();
-            if (log.isDebugEnabled()) {
-                log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+        // A cached answer needs only the digest (taken from the header's bytes); the token becomes a String only
+        // for an introspection
+        TokenInfo info = validator.cached(digest);
+        if (info == null) {
+            try {
+                info = validator.validate(resolver.resolve(request), digest);
+            } catch (BearerTokenException e) {
+                refusedInvalidRequest.incrementAndGet();
+                return e.getError();
+            } catch (IntrospectionException | RuntimeException e) {
+                refusedUnavailable.incrementAndGet();
+                if (log.isDebugEnabled()) {
+                    log.debug("No answer for token [" + digest.shortHex() + "]: " + e);
+                }
+                return unavailableError;
             }
-            return unavailableError;
         }
         if (!info.active() || info.isExpiredAt(System.currentTimeMillis()) || info.principalName() == null) {
             refusedInvalidToken.incrementAndGet();
@@ -1066,6 +1100,9 @@ public class ScopeValve extends ValveBase {
         poller = newPoller;
         tokenServiceHealth = health;
         validator = new TokenValidator(introspector, newCache, newPoller, statistics, health, System::nanoTime);
+        metrics = ValveMetrics.register(metricsName(), this);
+        statistics.observeLatencyWith(metrics.introspectionLatency());
+        newPoller.observeLagWith(metrics.revocationFeedLag());
         startThrottle();
 
         containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
@@ -1077,6 +1114,9 @@ public class ScopeValve extends ValveBase {
     @Override
     protected void stopInternal() throws LifecycleException {
         super.stopInternal();
+        statistics.observeLatencyWith(null);
+        metrics.close();
+        metrics = ValveMetrics.NONE;
         RevocationFeedPoller p = poller;
         if (p != null) {
             p.stop();
@@ -1207,6 +1247,20 @@ public class ScopeValve extends ValveBase {
     private Context globalNamingContext() {
         Service service = Container.getService(getContainer());
         return service == null || service.getServer() == null ? null : service.getServer().getGlobalNamingContext();
+    }
+
+
+    /**
+     * @return the {@code valve} label of this valve's metrics: its Host's name, followed by the context path for a
+     *         valve on one webapp
+     */
+    private String metricsName() {
+        Container container = getContainer();
+        if (container instanceof org.apache.catalina.Context context) {
+            Container host = context.getParent();
+            return (host == null ? "" : host.getName()) + (context.getPath().isEmpty() ? "/" : context.getPath());
+        }
+        return container == null ? "" : container.getName();
     }
 
 

@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.scopegate.valve.introspect.TokenDigest;
 
 /**
  * Reading the bearer token of a request (RFC 6750 section 2), on plain stand-in requests.
@@ -280,6 +281,51 @@ public class TestBearerTokenResolver {
 
             // VERIFY
             Assertions.assertEquals(fromString, fromBytes, "header [" + header + "]");
+        }
+    }
+
+
+    @Test
+    void resolveDigestWhenBearerHeaderThenDigestOfTheToken() throws Exception {
+        // TEST
+        TokenDigest digest = resolver.resolveDigest(header("Bearer " + TOKEN));
+
+        // VERIFY
+        Assertions.assertEquals(TokenDigest.of(TOKEN), digest);
+        Assertions.assertNull(resolver.resolveDigest(header("Basic dXNlcjpwdw==")));
+        Assertions.assertThrows(BearerTokenException.class,
+                () -> resolver.resolveDigest(request(List.of("Bearer " + TOKEN), "access_token=x", null, Map.of())));
+    }
+
+
+    @Test
+    void findTokenWhenBytesThenDigestEqualsTheParsedToken() {
+        // PREPARE: the hot path hashes the token's bytes in place; it must hash exactly what parseHeader returns
+        java.util.Random random = new java.util.Random(7662);
+        String alphabet = " \tBbEeAaRr=.-_~+/0Z";
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder header = new StringBuilder(random.nextBoolean() ? "Bearer " : "");
+            for (int k = random.nextInt(50); k > 0; k--) {
+                header.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            byte[] bytes = ("xx" + header + "yy").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+            // TEST
+            String parsed = outcome(() -> BearerTokenResolver.parseHeader(bytes, 2, bytes.length - 2));
+            String hashed;
+            try {
+                long range = BearerTokenResolver.findToken(bytes, 2, bytes.length - 2);
+                int start = (int) (range >>> 32);
+                hashed = range < 0 ? "no token" :
+                        "digest " + TokenDigest.of(bytes, start, (int) range - start).hex();
+            } catch (BearerTokenException e) {
+                hashed = "error " + e.getError().getDescription();
+            }
+
+            // VERIFY
+            String expected = parsed.startsWith("token ") ? "digest " + TokenDigest.of(parsed.substring(6)).hex() :
+                    parsed;
+            Assertions.assertEquals(expected, hashed, "header [" + header + "]");
         }
     }
 

@@ -24,6 +24,8 @@ import jakarta.servlet.ServletException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditActor;
+import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
 import org.scopegate.token.crypto.PasswordHasher;
@@ -32,10 +34,12 @@ import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.grant.PasswordGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.Database;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.SettingStore;
@@ -70,13 +74,30 @@ import org.scopegate.token.throttle.Throttling;
  * @param userAuthenticator user name and password check (password grant and sign-in)
  * @param passwordGrant the password grant, also used by the self-service pages to issue tokens
  * @param throttling the tiers of the applications and the rate limits of the token endpoint
+ * @param metrics the counters of the metrics endpoint, JMX and the admin dashboard
+ * @param audit the audit log of security events
  */
 public record TokenService(TokenServiceConfig config, Database database, ObjectMapper objectMapper,
         LongSupplier clock, SecretGenerator secrets, PasswordHasher hasher, ClientAuthenticator clientAuthenticator,
         Map<String, GrantHandler> grantHandlers, ScopeResolver scopeResolver, UserStore users, ClientStore clients,
         ScopeStore scopes, TokenStore tokens, RevocationEventStore events, SettingStore settings,
         TokenRevoker revoker, AdminSecret adminSecret, ApplicationStore applications, UsageStatistics statistics,
-        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant, Throttling throttling) {
+        UserAuthenticator userAuthenticator, PasswordGrantHandler passwordGrant, Throttling throttling,
+        TokenServiceMetrics metrics, AuditLog audit) {
+
+    /**
+     * Records a revocation in the metrics and the audit log.
+     *
+     * @param actor who asked, or {@code null} when the event just before in the audit log names them
+     * @param cause why
+     * @param count token rows revoked
+     * @param subjectType {@code token}, {@code client} or {@code user}
+     * @param subject a token's digest prefix, a client id or a user name
+     */
+    public void revoked(AuditActor actor, RevocationCause cause, int count, String subjectType, String subject) {
+        metrics.revoked(cause, count);
+        audit.tokensRevoked(actor, cause, count, subjectType, subject);
+    }
 
     /** Name of the servlet context attribute holding the service. */
     public static final String ATTRIBUTE = "org.scopegate.token.TokenService";

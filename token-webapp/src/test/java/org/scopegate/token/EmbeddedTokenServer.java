@@ -25,6 +25,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
@@ -34,6 +37,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServlet;
 
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -58,12 +63,14 @@ public final class EmbeddedTokenServer {
 
     private final Path base;
     private final Map<String, String> parameters = new HashMap<>();
+    private final Map<String, HttpServlet> publicPages = new HashMap<>();
     private TestDatabase database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Tomcat tomcat;
     private Context context;
     private int port;
     private String adminAuthorization;
+    private boolean behindTls;
 
     /**
      * @param base temporary base directory (database and admin secret go under it)
@@ -111,6 +118,22 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * A connection of the test's own to the store of the running server (the embedded Derby database shares the
+     * server's Derby engine in this JVM), for what the product's APIs cannot set up, such as a state reached only by
+     * a lost race. Auto-commit is on.
+     *
+     * @return a new connection; close it
+     * @throws SQLException when the store cannot be reached
+     */
+    public Connection openStore() throws SQLException {
+        if (database != null) {
+            return DriverManager.getConnection(database.url(), database.user(), database.password());
+        }
+        return DriverManager.getConnection("jdbc:derby:" + Path.of(parameters.get("databaseDirectory"))
+                .toAbsolutePath());
+    }
+
+    /**
      * @param name context parameter
      * @param value its value
      * @return this
@@ -118,6 +141,37 @@ public final class EmbeddedTokenServer {
     public EmbeddedTokenServer with(String name, String value) {
         parameters.put(name, value);
         return this;
+    }
+
+    /**
+     * Marks the connector secure with scheme {@code https}, as requests arrive when TLS ends in front of Tomcat
+     * (a proxy and {@code RemoteIpValve}): {@code request.isSecure()} is true.
+     *
+     * @return this
+     */
+    public EmbeddedTokenServer behindTls() {
+        behindTls = true;
+        return this;
+    }
+
+    /**
+     * Adds a second webapp at {@code path} whose only servlet answers every request, as another application on the
+     * same Tomcat (and the same connector) as the token service.
+     *
+     * @param path context path, e.g. {@code /public}
+     * @param servlet the servlet, mapped to {@code /*}
+     * @return this
+     */
+    public EmbeddedTokenServer withContext(String path, HttpServlet servlet) {
+        publicPages.put(path, servlet);
+        return this;
+    }
+
+    /**
+     * @return the port Tomcat listens on
+     */
+    public int port() {
+        return port;
     }
 
     /**
@@ -135,11 +189,22 @@ public final class EmbeddedTokenServer {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setThrowOnFailure(true);
+        if (behindTls) {
+            connector.setSecure(true);
+            connector.setScheme("https");
+        }
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         context = tomcat.addWebapp("/token", new File("src/main/webapp").getAbsolutePath());
         parameters.forEach(context::addParameter);
+        for (Map.Entry<String, HttpServlet> page : publicPages.entrySet()) {
+            Context other = tomcat.addContext(page.getKey(), base.resolve("docs" + page.getKey().replace('/', '-'))
+                    .toFile().getAbsolutePath());
+            new File(other.getDocBase()).mkdirs();
+            Tomcat.addServlet(other, "page", page.getValue());
+            other.addServletMappingDecoded("/*", "page");
+        }
         tomcat.start();
         port = connector.getLocalPort();
         Path secretFile = Path.of(parameters.get("adminSecretFile"));

@@ -37,37 +37,33 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Chromium driven by Debian's chromedriver, both named explicitly so that Selenium Manager never
- * downloads anything; a fresh profile per browser, removed at close. Small helpers for the pages' ids and classes,
- * and screenshots into {@code screenshotDir}.
+ * One headless Chromium driven by chromedriver (Debian's, found on the PATH), both named explicitly so that
+ * Selenium Manager never downloads anything; a fresh profile per browser, removed at close. Small helpers for the
+ * pages' ids and classes, and screenshots into {@code screenshotDir}.
  */
-final class Browser implements AutoCloseable {
-
-    /** Debian's Chromium. */
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-    /** Debian's chromedriver. */
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+public final class Browser implements AutoCloseable {
 
     private final ChromeDriver driver;
     private final Path profile;
     private final Path screenshots;
 
     /**
-     * @param screenshots where screenshots go
+     * @param chromium     the browser
+     * @param chromedriver its driver
+     * @param screenshots  where screenshots go
      * @throws IOException when the profile directory cannot be made
      */
-    Browser(Path screenshots) throws IOException {
+    public Browser(Path chromium, Path chromedriver, Path screenshots) throws IOException {
         this.screenshots = screenshots;
         this.profile = Files.createTempDirectory("scopegate-chromium-");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--ignore-certificate-errors", "--user-data-dir=" + profile, "--window-size=1280,1000",
                 "--lang=en-GB");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
                 .build();
         this.driver = new ChromeDriver(service, options);
@@ -75,12 +71,12 @@ final class Browser implements AutoCloseable {
     }
 
     /** @return the driver */
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
     /** Opens a URL. */
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
@@ -88,7 +84,7 @@ final class Browser implements AutoCloseable {
      * Waits up to 20 s for a condition to give a value other than null or false. The pages re-render their lists
      * after each change, so an element found just before may be replaced: that counts as "not yet".
      */
-    <T> T await(String what, Function<WebDriver, T> condition) {
+    public <T> T await(String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100))
                 .withMessage(what)
                 .ignoring(StaleElementReferenceException.class)
@@ -96,7 +92,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Waits for a visible element. */
-    WebElement visible(By by) {
+    public WebElement visible(By by) {
         return await("visible: " + by, d -> {
             for (WebElement e : d.findElements(by)) {
                 if (e.isDisplayed()) {
@@ -108,7 +104,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Waits for an element whose text contains a string. */
-    WebElement text(By by, String contains) {
+    public WebElement text(By by, String contains) {
         return await("text [" + contains + "] in " + by, d -> {
             for (WebElement e : d.findElements(by)) {
                 if (e.getText().contains(contains)) {
@@ -120,29 +116,29 @@ final class Browser implements AutoCloseable {
     }
 
     /** Clears an input and types into it. */
-    void type(By by, String text) {
+    public void type(By by, String text) {
         WebElement input = visible(by);
         input.clear();
         input.sendKeys(text);
     }
 
     /** Clicks a visible element. */
-    void click(By by) {
+    public void click(By by) {
         visible(by).click();
     }
 
     /** Scrolls a visible element into the window, for a screenshot. */
-    void scrollTo(By by) {
+    public void scrollTo(By by) {
         new Actions(driver).scrollToElement(visible(by)).perform();
     }
 
     /** Sets the window size (a phone is 390 x 844). */
-    void size(int width, int height) {
+    public void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
     /** Saves a PNG of the window as {@code <name>.png} in the screenshot directory. */
-    Path screenshot(String name) throws IOException {
+    public Path screenshot(String name) throws IOException {
         Files.createDirectories(screenshots);
         Path file = screenshots.resolve(name + ".png");
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));

@@ -46,8 +46,8 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
             "JOIN oauth_throttle_tier t ON t.name = a.tier_name WHERE c.client_id = ?";
     private static final String SELECT_MAX_EVENT = "SELECT MAX(id) FROM oauth_revocation_event";
     private static final String SELECT_MIN_EVENT = "SELECT MIN(id) FROM oauth_revocation_event";
-    private static final String SELECT_EVENTS = "SELECT id, event_type, event_value FROM oauth_revocation_event " +
-            "WHERE id > ? ORDER BY id";
+    private static final String SELECT_EVENTS = "SELECT id, event_type, event_value, created_at " +
+            "FROM oauth_revocation_event WHERE id > ? ORDER BY id";
 
     private final Context namingContext;
     private final String dataSourceName;
@@ -135,7 +135,7 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
                 try (ResultSet rs = stmt.executeQuery()) {
                     while (rs.next()) {
                         cursor = rs.getLong(1);
-                        events.add(new RevocationEvent(rs.getString(2), rs.getString(3)));
+                        events.add(new RevocationEvent(rs.getString(2), rs.getString(3), rs.getLong(4)));
                     }
                 }
             }

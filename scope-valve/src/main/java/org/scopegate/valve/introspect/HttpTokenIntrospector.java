@@ -284,6 +284,7 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
     private static RevocationEvent parseEvent(JsonParser p) throws IOException {
         String type = null;
         String value = null;
+        long at = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken token = p.nextToken();
@@ -291,12 +292,14 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
                 type = optionalString(p, token);
             } else if ("value".equals(name)) {
                 value = optionalString(p, token);
+            } else if ("at".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                at = p.getLongValue();
             } else {
                 p.skipChildren();
             }
         }
         expect(p.currentToken() == JsonToken.END_OBJECT);
-        return new RevocationEvent(type, value);
+        return new RevocationEvent(type, value, at);
     }
 
 

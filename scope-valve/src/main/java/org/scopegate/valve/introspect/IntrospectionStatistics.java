@@ -18,6 +18,8 @@ package org.scopegate.valve.introspect;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.scopegate.valve.metrics.DurationObserver;
+
 /**
  * Counters of the validation path, read over JMX through the valve.
  */
@@ -28,6 +30,7 @@ public final class IntrospectionStatistics {
     private final AtomicLong introspections = new AtomicLong();
     private final AtomicLong introspectionNanos = new AtomicLong();
     private volatile long lastIntrospectionNanos;
+    private volatile DurationObserver latencyObserver = DurationObserver.NONE;
 
 
     void hit() {
@@ -44,6 +47,17 @@ public final class IntrospectionStatistics {
         introspections.incrementAndGet();
         introspectionNanos.addAndGet(nanos);
         lastIntrospectionNanos = nanos;
+        latencyObserver.observeNanos(nanos);
+    }
+
+
+    /**
+     * Sends the latency of each further answered introspection to a histogram as well.
+     *
+     * @param observer the histogram, or {@code null} for none
+     */
+    public void observeLatencyWith(DurationObserver observer) {
+        latencyObserver = observer == null ? DurationObserver.NONE : observer;
     }
 
 

@@ -21,7 +21,17 @@ package org.scopegate.valve.introspect;
  * @param type  {@code token}, {@code client} or {@code user}
  * @param value the token's SHA-256 hex, the client id, or the username
  */
-public record RevocationEvent(String type, String value) {
+public record RevocationEvent(String type, String value, long at) {
+
+    /**
+     * An event whose time is not known.
+     *
+     * @param type  the type
+     * @param value the value
+     */
+    public RevocationEvent(String type, String value) {
+        this(type, value, 0);
+    }
 
     /** Type of an event naming one access token by its digest. */
     public static final String TOKEN = "token";

@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.metrics.DurationObserver;
 
 /**
  * Follows the revocation feed (protocol.md section 3) and evicts what it names from the {@link TokenInfoCache}.
@@ -57,6 +58,7 @@ public final class RevocationFeedPoller implements Runnable {
     private final AtomicLong resets = new AtomicLong();
     private final Object lifecycleLock = new Object();
 
+    private volatile DurationObserver lagObserver = DurationObserver.NONE;
     private volatile long cursor = -1;
     private volatile boolean hasGoodPoll;
     private volatile long lastGoodPollStart;
@@ -200,7 +202,11 @@ public final class RevocationFeedPoller implements Runnable {
             return;
         }
         epoch.incrementAndGet();
+        long now = System.currentTimeMillis();
         for (RevocationEvent event : batch.events()) {
+            if (event.at() > 0) {
+                lagObserver.observeNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, now - event.at())));
+            }
             String value = event.value();
             if (RevocationEvent.TOKEN.equals(event.type()) && TokenDigest.fromHex(value) != null) {
                 cache.invalidate(TokenDigest.fromHex(value));
@@ -216,6 +222,16 @@ public final class RevocationFeedPoller implements Runnable {
                 }
             }
         }
+    }
+
+
+    /**
+     * Sends the lag of each further event applied (now less the event's time at the token service) to a histogram.
+     *
+     * @param observer the histogram, or {@code null} for none
+     */
+    public void observeLagWith(DurationObserver observer) {
+        lagObserver = observer == null ? DurationObserver.NONE : observer;
     }
 
 

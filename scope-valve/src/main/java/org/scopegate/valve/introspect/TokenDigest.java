@@ -57,8 +57,22 @@ public final class TokenDigest {
      * @return its SHA-256 digest
      */
     public static TokenDigest of(String token) {
-        Hasher hasher = HASHER.get();
-        byte[] d = hasher.digest(token);
+        byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+        return of(ascii, 0, ascii.length);
+    }
+
+
+    /**
+     * Computes the digest of a token from its bytes as received (ASCII), without making a String of it.
+     *
+     * @param bytes  a buffer holding the token
+     * @param offset where the token starts
+     * @param length its length
+     *
+     * @return its SHA-256 digest
+     */
+    public static TokenDigest of(byte[] bytes, int offset, int length) {
+        byte[] d = HASHER.get().digest(bytes, offset, length);
         return new TokenDigest(word(d, 0), word(d, 8), word(d, 16), word(d, 24));
     }
 
@@ -155,8 +169,8 @@ public final class TokenDigest {
         }
 
 
-        byte[] digest(String token) {
-            sha256.update(token.getBytes(StandardCharsets.US_ASCII));
+        byte[] digest(byte[] bytes, int offset, int length) {
+            sha256.update(bytes, offset, length);
             try {
                 sha256.digest(out, 0, out.length);
             } catch (DigestException e) {

@@ -52,6 +52,27 @@ public final class TokenValidator {
 
 
     /**
+     * The hot path of a known token: the cached answer, when the cache can be trusted, with no introspection and no
+     * need of the token itself (only of its digest).
+     *
+     * @param digest the token's SHA-256
+     *
+     * @return the cached answer, or {@code null} when {@link #validate} must be asked
+     */
+    public TokenInfo cached(TokenDigest digest) {
+        poller.ensureStarted();
+        if (poller.isCacheTrusted()) {
+            TokenInfo cached = cache.get(digest);
+            if (cached != null) {
+                statistics.hit();
+                return cached;
+            }
+        }
+        return null;
+    }
+
+
+    /**
      * @param token  the token as sent
      * @param digest its SHA-256
      *

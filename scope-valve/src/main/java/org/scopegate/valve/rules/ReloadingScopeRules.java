@@ -48,6 +48,7 @@ public final class ReloadingScopeRules {
     private final ScopeRulesParser parser = new ScopeRulesParser();
     private final AtomicBoolean checking = new AtomicBoolean();
     private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
 
     private volatile ScopeRules rules;
     private volatile long nextCheck;
@@ -138,6 +139,7 @@ public final class ReloadingScopeRules {
         // Remember what was seen, so that the same broken file is reported once, not once a second
         if (!message.equals(lastError)) {
             log.error(message);
+            errors.incrementAndGet();
         }
         lastError = message;
         if (modified != null) {
@@ -175,5 +177,13 @@ public final class ReloadingScopeRules {
      */
     public String getLastError() {
         return lastError;
+    }
+
+
+    /**
+     * @return edits of the file refused since start (counted once per distinct problem)
+     */
+    public long getErrorCount() {
+        return errors.get();
     }
 }

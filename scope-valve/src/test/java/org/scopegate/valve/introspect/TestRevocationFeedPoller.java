@@ -16,6 +16,7 @@
 package org.scopegate.valve.introspect;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +130,26 @@ public class TestRevocationFeedPoller {
         Assertions.assertNull(cache.get(TokenDigest.of("a")));
         Assertions.assertNotNull(cache.get(TokenDigest.of("b")));
         Assertions.assertNotEquals(epoch, poller.epoch());
+    }
+
+
+    @Test
+    void pollOnceWhenEventsCarryTheirTimeThenLagObservedForEach() {
+        // PREPARE
+        startAt(10);
+        List<Long> lags = new ArrayList<>();
+        poller.observeLagWith(lags::add);
+        long written = System.currentTimeMillis() - 1500;
+        feed.answers.add(new RevocationBatch(12, false, List.of(new RevocationEvent("client", "app2", written),
+                new RevocationEvent("user", "bob"))));
+
+        // TEST
+        poller.pollOnce();
+
+        // VERIFY: only the event with a time is measured, from that time to now
+        Assertions.assertEquals(1, lags.size(), lags::toString);
+        long millis = TimeUnit.NANOSECONDS.toMillis(lags.get(0).longValue());
+        Assertions.assertTrue(millis >= 1500 && millis < 60_000, "lag " + millis + " ms");
     }
 
 

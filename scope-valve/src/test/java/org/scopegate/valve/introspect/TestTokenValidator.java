@@ -109,6 +109,27 @@ public class TestTokenValidator {
 
 
     @Test
+    void cachedWhenAnswerCachedAndFeedCurrentThenAnswerWithoutIntrospection() throws Exception {
+        // PREPARE
+        feedUp = true;
+        poller.pollOnce();
+        TokenDigest digest = TokenDigest.of("t");
+        Assertions.assertNull(validator.cached(digest));
+        validator.validate("t", digest);
+
+        // TEST
+        TokenInfo cached = validator.cached(digest);
+        nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(3));
+        TokenInfo afterFeedLag = validator.cached(digest);
+
+        // VERIFY: served from the cache only while the feed is current (2 s without a good poll: not trusted)
+        Assertions.assertEquals("alice", cached.username());
+        Assertions.assertNull(afterFeedLag);
+        Assertions.assertEquals(1, introspections.get());
+    }
+
+
+    @Test
     void validateWhenEvictionAppliedDuringIntrospectionThenAnswerNotCached() throws Exception {
         // PREPARE
         feedUp = true;

@@ -55,6 +55,15 @@ public final class AdminRequestBody {
     }
 
     /**
+     * @return the names of the body's fields (for the audit log: never their values)
+     */
+    public List<String> fieldNames() {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
      * Reads the JSON object of a request.
      *
      * @param request the request

@@ -18,6 +18,7 @@ package org.scopegate.token.admin;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.ServletException;
@@ -29,11 +30,13 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.selfservice.CsrfGuard;
-import org.scopegate.token.selfservice.SessionAuthenticator;
-import org.scopegate.token.selfservice.SignedInUser;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
@@ -60,6 +63,7 @@ public final class AdminServlet extends HttpServlet {
     private transient TierAdministration tiers;
     private transient SessionAuthenticator sessions;
     private transient PasswordHashTiming hashTiming;
+    private transient DashboardFigures dashboard;
 
     @Override
     public void init() throws ServletException {
@@ -73,6 +77,7 @@ public final class AdminServlet extends HttpServlet {
         signup = new SignupAdministration(service);
         tiers = new TierAdministration(service);
         sessions = new SessionAuthenticator(service.secrets());
+        dashboard = new DashboardFigures(service.metrics(), service.clock());
     }
 
     @Override
@@ -101,6 +106,8 @@ public final class AdminServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLIntegrityConstraintViolationException e) {
             responses.writeError(response, HttpServletResponse.SC_CONFLICT, "conflict", "The change conflicts");
         } catch (SQLException | RuntimeException e) {
@@ -168,6 +175,16 @@ public final class AdminServlet extends HttpServlet {
                 }
                 ok(response, hashTiming.time(body(request)));
                 break;
+            case "dashboard":
+                if (item != null) {
+                    throw AdminException.notFound("No such resource");
+                }
+                if (!"GET".equals(method)) {
+                    notAllowed(response, "GET");
+                    return;
+                }
+                ok(response, dashboard.current());
+                break;
             case "settings":
                 if (!"signup".equals(item) || action != null) {
                     throw AdminException.notFound("No such resource");
@@ -175,7 +192,10 @@ public final class AdminServlet extends HttpServlet {
                 if ("GET".equals(method)) {
                     ok(response, signup.get());
                 } else if ("PUT".equals(method)) {
-                    ok(response, signup.put(body(request)));
+                    Map<String, Object> switched = signup.put(body(request));
+                    ok(response, switched);
+                    service.audit().signupSwitched(Boolean.TRUE.equals(switched.get("enabled")),
+                            AuditActor.admin(request));
                 } else {
                     notAllowed(response, "GET, PUT");
                 }
@@ -191,7 +211,9 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, users.list());
             } else if ("POST".equals(method)) {
-                created(response, users.create(body(request)));
+                Map<String, Object> user = users.create(body(request));
+                created(response, user);
+                service.audit().userCreated(String.valueOf(user.get("username")), AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, POST");
             }
@@ -199,10 +221,13 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, users.get(item));
             } else if ("PATCH".equals(method)) {
-                ok(response, users.patch(item, body(request)));
+                AdminRequestBody body = body(request);
+                ok(response, users.patch(item, body));
+                service.audit().userChanged(item, AuditActor.admin(request), body.fieldNames());
             } else if ("DELETE".equals(method)) {
                 users.delete(item);
                 noContent(response);
+                service.audit().userDeleted(item, AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, PATCH, DELETE");
             }
@@ -210,6 +235,8 @@ public final class AdminServlet extends HttpServlet {
             if ("POST".equals(method)) {
                 users.unlock(item);
                 noContent(response);
+                service.metrics().unlock();
+                service.audit().accountUnlocked(item, AuditActor.admin(request));
             } else {
                 notAllowed(response, "POST");
             }
@@ -224,7 +251,9 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, clients.list());
             } else if ("POST".equals(method)) {
-                created(response, clients.create(body(request)));
+                Map<String, Object> client = clients.create(body(request));
+                created(response, client);
+                service.audit().clientCreated(String.valueOf(client.get("client_id")), AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, POST");
             }
@@ -232,16 +261,20 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, clients.get(item));
             } else if ("PATCH".equals(method)) {
-                ok(response, clients.patch(item, body(request)));
+                AdminRequestBody body = body(request);
+                ok(response, clients.patch(item, body));
+                service.audit().clientChanged(item, AuditActor.admin(request), body.fieldNames());
             } else if ("DELETE".equals(method)) {
                 clients.delete(item);
                 noContent(response);
+                service.audit().clientDeleted(item, AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, PATCH, DELETE");
             }
         } else if ("secret".equals(action)) {
             if ("POST".equals(method)) {
                 ok(response, clients.regenerateSecret(item));
+                service.audit().secretRegenerated(item, AuditActor.admin(request));
             } else {
                 notAllowed(response, "POST");
             }
@@ -256,7 +289,9 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, applications.list(null));
             } else if ("POST".equals(method)) {
-                created(response, applications.create(null, body(request)));
+                Map<String, Object> application = applications.create(null, body(request));
+                created(response, application);
+                service.audit().applicationCreated(String.valueOf(application.get("id")), AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, POST");
             }
@@ -264,10 +299,13 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, applications.get(null, item));
             } else if ("PATCH".equals(method)) {
-                ok(response, applications.patch(null, item, body(request)));
+                AdminRequestBody body = body(request);
+                ok(response, applications.patch(null, item, body));
+                service.audit().applicationChanged(item, AuditActor.admin(request), body.fieldNames());
             } else if ("DELETE".equals(method)) {
                 applications.delete(null, item);
                 noContent(response);
+                service.audit().applicationDeleted(item, AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, PATCH, DELETE");
             }
@@ -291,17 +329,22 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, tiers.list());
             } else if ("POST".equals(method)) {
-                created(response, tiers.create(body(request)));
+                Map<String, Object> tier = tiers.create(body(request));
+                created(response, tier);
+                service.audit().tierCreated(String.valueOf(tier.get("name")), AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, POST");
             }
         } else if ("GET".equals(method)) {
             ok(response, tiers.get(item));
         } else if ("PATCH".equals(method)) {
-            ok(response, tiers.patch(item, body(request)));
+            AdminRequestBody body = body(request);
+            ok(response, tiers.patch(item, body));
+            service.audit().tierChanged(item, AuditActor.admin(request), body.fieldNames());
         } else if ("DELETE".equals(method)) {
             tiers.delete(item);
             noContent(response);
+            service.audit().tierDeleted(item, AuditActor.admin(request));
         } else {
             notAllowed(response, "GET, PATCH, DELETE");
         }
@@ -316,15 +359,20 @@ public final class AdminServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, scopes.list());
             } else if ("POST".equals(method)) {
-                created(response, scopes.create(body(request)));
+                Map<String, Object> scope = scopes.create(body(request));
+                created(response, scope);
+                service.audit().scopeCreated(String.valueOf(scope.get("name")), AuditActor.admin(request));
             } else {
                 notAllowed(response, "GET, POST");
             }
         } else if ("PATCH".equals(method)) {
-            ok(response, scopes.patch(item, body(request)));
+            AdminRequestBody body = body(request);
+            ok(response, scopes.patch(item, body));
+            service.audit().scopeChanged(item, AuditActor.admin(request), body.fieldNames());
         } else if ("DELETE".equals(method)) {
             scopes.delete(item);
             noContent(response);
+            service.audit().scopeDeleted(item, AuditActor.admin(request));
         } else {
             notAllowed(response, "PATCH, DELETE");
         }

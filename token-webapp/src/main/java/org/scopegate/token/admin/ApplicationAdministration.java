@@ -31,13 +31,15 @@ import org.scopegate.token.stats.DailyCount;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;
-import org.scopegate.token.store.UserStore;
+import org.scopegate.token.store.RevocationCause;
+import org.scopegate.token.store.UserRecord;
 
 /**
  * Applications and their key sets, for the administrator (admin API and page) and for their owners (self-service
  * pages). Every operation takes the acting owner: {@code null} for the administrator, who may touch any
- * application, else the stored name of the signed-in user, who may touch only their own; another user's
- * application answers 404, exactly as an unknown one, and nothing is changed. The secret of a key set is shown only
+ * application, else the user id of the signed-in user, who may touch only their own; another user's application
+ * answers 404, exactly as an unknown one, and nothing is changed. An owner is a user id, never a name: the
+ * administrator names an existing user as owner, and a user who is deleted takes its applications along. The secret of a key set is shown only
  * in the answer that creates it; regenerating it, or deleting the application, revokes the tokens of the key set
  * and writes a {@code client} revocation event in the same transaction.
  */
@@ -62,11 +64,11 @@ public final class ApplicationAdministration {
     }
 
     /**
-     * @param owner the acting owner, or {@code null} for every application
+     * @param owner the acting owner's user id, or {@code null} for every application
      * @return the applications with their key sets and Registered Users, oldest first
      * @throws SQLException on a database failure
      */
-    public List<Map<String, Object>> list(String owner) throws SQLException {
+    public List<Map<String, Object>> list(Long owner) throws SQLException {
         return service.database().call(c -> {
             List<Map<String, Object>> result = new ArrayList<>();
             for (ApplicationRecord application : service.applications().list(c, owner)) {
@@ -83,27 +85,55 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown or not the owner's
      */
-    public Map<String, Object> get(String owner, String id) throws SQLException, AdminException {
+    public Map<String, Object> get(Long owner, String id) throws SQLException, AdminException {
         return service.database().call(c -> view(c, require(c, owner, id)));
     }
 
     /**
-     * @param owner the owner of the new application (the signed-in user), or {@code null} for the administrator,
-     *            who may name one in the body
+     * @param owner the owner of the new application (the signed-in user's id), or {@code null} for the
+     *            administrator, who may name an existing user as owner in the body
      * @param body {@code {"name","grant_types"?}}, and {@code "owner"?} from the administrator
      * @return the new application, without key sets
      * @throws SQLException on a database failure
-     * @throws AdminException 400 for an invalid body
+     * @throws AdminException 400 for an invalid body or an owner who is no user
      */
-    public Map<String, Object> create(String owner, AdminRequestBody body) throws SQLException, AdminException {
+    public Map<String, Object> create(Long owner, AdminRequestBody body) throws SQLException, AdminException {
         String name = body.requiredText("name", 128);
-        String applicationOwner = owner != null ? owner : body.text("owner", 128);
+        String ownerName = owner != null ? null : body.text("owner", 128);
         Set<String> grants = ClientAdministration.grantTypes(body);
         Set<String> allowed = grants != null ? grants
                 : new LinkedHashSet<>(List.of(GrantTypes.PASSWORD, GrantTypes.REFRESH_TOKEN));
         long now = service.clock().getAsLong();
-        return service.database().call(c -> view(c, service.applications().insert(c, name, applicationOwner, allowed,
-                now)));
+        return service.database().call(c -> {
+            UserRecord applicationOwner;
+            if (owner != null) {
+                applicationOwner = service.users().findById(c, owner.longValue());
+                if (applicationOwner == null) {
+                    throw new AdminException(401, "unauthorized", "Sign in again");
+                }
+            } else {
+                applicationOwner = ownerName == null ? null : requireOwner(service, c, ownerName);
+            }
+            return view(c, service.applications().insert(c, name, applicationOwner, allowed, now));
+        });
+    }
+
+    /**
+     * @param service the running service
+     * @param c a connection
+     * @param ownerName the name of an application's owner, from the administrator
+     * @return that user
+     * @throws SQLException on a database failure
+     * @throws AdminException 400 when no user has that name
+     */
+    static UserRecord requireOwner(TokenService service, Connection c, String ownerName)
+            throws SQLException, AdminException {
+        UserRecord user = service.users().find(c, ownerName);
+        if (user == null) {
+            throw AdminException.badRequest("owner: no user is named [" + ownerName + "]; an owner must be an "
+                    + "existing user (create it first, or leave owner out for an application of the administrator)");
+        }
+        return user;
     }
 
     /**
@@ -117,7 +147,7 @@ public final class ApplicationAdministration {
      * @throws AdminException 400 for an invalid body or an unknown tier, 403 for a tier set by an owner, 404 when
      *             unknown or not the owner's
      */
-    public Map<String, Object> patch(String owner, String id, AdminRequestBody body)
+    public Map<String, Object> patch(Long owner, String id, AdminRequestBody body)
             throws SQLException, AdminException {
         String name = body.text("name", 128);
         Set<String> grants = ClientAdministration.grantTypes(body);
@@ -134,7 +164,7 @@ public final class ApplicationAdministration {
                 tiers.assign(c, application.id(), tier);
             }
             ApplicationRecord changed = new ApplicationRecord(application.id(),
-                    name != null ? name : application.name(), application.owner(),
+                    name != null ? name : application.name(), application.ownerId(), application.owner(),
                     grants != null ? grants : application.grantTypes(), application.createdAt());
             service.applications().update(c, changed);
             service.clients().updateApplication(c, changed.id(), changed.name(), changed.grantTypes());
@@ -152,7 +182,7 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown or not the owner's, 409 when the key set exists
      */
-    public Map<String, Object> generateKeys(String owner, String id, String keyType)
+    public Map<String, Object> generateKeys(Long owner, String id, String keyType)
             throws SQLException, AdminException {
         String type = keyType(keyType);
         String clientId = service.secrets().newClientId();
@@ -184,7 +214,7 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown, not the owner's, or without keys of that type
      */
-    public Map<String, Object> regenerateSecret(String owner, String id, String keyType)
+    public Map<String, Object> regenerateSecret(Long owner, String id, String keyType)
             throws SQLException, AdminException {
         ClientRecord client = requireKeySet(owner, id, keyType);
         Map<String, Object> view = new LinkedHashMap<>();
@@ -201,7 +231,7 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown, not the owner's, or without keys of that type
      */
-    public ClientRecord requireKeySet(String owner, String id, String keyType) throws SQLException, AdminException {
+    public ClientRecord requireKeySet(Long owner, String id, String keyType) throws SQLException, AdminException {
         String type = keyType(keyType);
         return service.database().call(c -> {
             ClientRecord client = keySet(c, require(c, owner, id), type);
@@ -219,7 +249,7 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown or not the owner's
      */
-    public List<ClientRecord> requireKeySets(String owner, String id) throws SQLException, AdminException {
+    public List<ClientRecord> requireKeySets(Long owner, String id) throws SQLException, AdminException {
         return service.database().call(c -> service.clients().listOfApplication(c, require(c, owner, id).id()));
     }
 
@@ -231,19 +261,39 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown or not the owner's
      */
-    public void delete(String owner, String id) throws SQLException, AdminException {
+    public void delete(Long owner, String id) throws SQLException, AdminException {
         long now = service.clock().getAsLong();
         service.database().call(c -> {
             service.revoker().lockEvents(c);
-            ApplicationRecord application = require(c, owner, id);
-            for (ClientRecord client : service.clients().listOfApplication(c, application.id())) {
-                service.clients().delete(c, client.clientId());
-                service.revoker().revokeClient(c, client.clientId(), now);
-            }
-            service.statistics().deleteApplication(c, application.id());
-            service.applications().delete(c, application.id());
+            deleteApplication(service, c, require(c, owner, id), now);
             return null;
         });
+    }
+
+    /**
+     * Deletes every application of a user who is being deleted, as {@link #delete} does one.
+     *
+     * @param service the running service
+     * @param c a connection holding the revocation event lock
+     * @param user the user
+     * @param now epoch milliseconds
+     * @throws SQLException on a database failure
+     */
+    static void deleteOwnedBy(TokenService service, Connection c, UserRecord user, long now) throws SQLException {
+        for (ApplicationRecord application : service.applications().list(c, Long.valueOf(user.id()))) {
+            deleteApplication(service, c, application, now);
+        }
+    }
+
+    private static void deleteApplication(TokenService service, Connection c, ApplicationRecord application,
+            long now) throws SQLException {
+        for (ClientRecord client : service.clients().listOfApplication(c, application.id())) {
+            service.clients().delete(c, client.clientId());
+            int count = service.revoker().revokeClient(c, client.clientId(), now);
+            service.revoked(null, RevocationCause.CLIENT_DELETED, count, "client", client.clientId());
+        }
+        service.statistics().deleteApplication(c, application.id());
+        service.applications().delete(c, application.id());
     }
 
     /**
@@ -275,7 +325,7 @@ public final class ApplicationAdministration {
      * @throws SQLException on a database failure
      * @throws AdminException 404 when unknown or not the owner's
      */
-    public Map<String, Object> statistics(String owner, String id) throws SQLException, AdminException {
+    public Map<String, Object> statistics(Long owner, String id) throws SQLException, AdminException {
         return service.database().call(c -> statistics(c, require(c, owner, id)));
     }
 
@@ -292,8 +342,8 @@ public final class ApplicationAdministration {
      */
     static ClientRecord newKeySet(ApplicationRecord application, String keyType, String clientId,
             String secretDigest, boolean introspect, long now) {
-        return new ClientRecord(clientId, secretDigest, application.name(), application.owner(),
-                application.grantTypes(), introspect, true, now, application.id(), keyType);
+        return new ClientRecord(clientId, secretDigest, application.name(), application.grantTypes(), introspect,
+                true, now, application.id(), keyType);
     }
 
     private Map<String, Object> statistics(Connection c, ApplicationRecord application) throws SQLException {
@@ -314,7 +364,7 @@ public final class ApplicationAdministration {
         return view;
     }
 
-    private ApplicationRecord require(Connection c, String owner, String id) throws SQLException, AdminException {
+    private ApplicationRecord require(Connection c, Long owner, String id) throws SQLException, AdminException {
         long number;
         try {
             number = Long.parseLong(id);
@@ -322,8 +372,7 @@ public final class ApplicationAdministration {
             throw AdminException.notFound("No such application");
         }
         ApplicationRecord application = service.applications().find(c, number);
-        if (application == null || (owner != null && (application.owner() == null
-                || !UserStore.key(owner).equals(UserStore.key(application.owner()))))) {
+        if (application == null || (owner != null && !owner.equals(application.ownerId()))) {
             throw AdminException.notFound("No such application");
         }
         return application;

@@ -15,8 +15,10 @@
  */
 package org.scopegate.token.admin;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,9 @@ import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.PrincipalNames;
+import org.scopegate.token.store.RevocationCause;
+import org.scopegate.token.store.UserRecord;
 
 /**
  * The application operations of the admin API (protocol.md section 6). The consumer secret is shown only in the
@@ -55,11 +60,17 @@ public final class ClientAdministration {
      * @throws SQLException on a database failure
      */
     public List<Map<String, Object>> list() throws SQLException {
-        List<Map<String, Object>> result = new ArrayList<>();
-        for (ClientRecord client : service.database().call(c -> service.clients().list(c))) {
-            result.add(view(client));
-        }
-        return result;
+        return service.database().call(c -> {
+            Map<Long, String> owners = new HashMap<>();
+            for (ApplicationRecord application : service.applications().list(c, null)) {
+                owners.put(Long.valueOf(application.id()), application.owner());
+            }
+            List<Map<String, Object>> result = new ArrayList<>();
+            for (ClientRecord client : service.clients().list(c)) {
+                result.add(view(client, owners.get(Long.valueOf(client.applicationId()))));
+            }
+            return result;
+        });
     }
 
     /**
@@ -69,14 +80,22 @@ public final class ClientAdministration {
      * @throws AdminException 404 when unknown
      */
     public Map<String, Object> get(String clientId) throws SQLException, AdminException {
-        return view(find(clientId));
+        return service.database().call(c -> {
+            ClientRecord client = service.clients().find(c, clientId);
+            if (client == null) {
+                throw AdminException.notFound("No such application");
+            }
+            return view(c, client);
+        });
     }
 
     /**
-     * @param body {@code {"name","grant_types","introspect","owner"?,"client_id"?,"client_secret"?}}
+     * @param body {@code {"name","grant_types","introspect","owner"?,"client_id"?,"client_secret"?}}; the owner must
+     *            be an existing user
      * @return the new application with its {@code client_secret}
      * @throws SQLException on a database failure
-     * @throws AdminException 400 for an invalid body, 409 when the consumer key is taken
+     * @throws AdminException 400 for an invalid body or an owner who is no user, 409 when the consumer key is taken
+     *             by a client or by a user name (in any case)
      */
     public Map<String, Object> create(AdminRequestBody body) throws SQLException, AdminException {
         String name = body.requiredText("name", 128);
@@ -98,17 +117,15 @@ public final class ClientAdministration {
         String clientSecret = secret != null ? secret : service.secrets().newSecret();
         Set<String> allowed = grants;
         long now = service.clock().getAsLong();
-        ClientRecord client = service.database().call(c -> {
-            if (service.clients().find(c, id) != null) {
-                throw AdminException.conflict("An application with this client_id exists");
-            }
-            ApplicationRecord application = service.applications().insert(c, name, owner, allowed, now);
+        Map<String, Object> view = service.database().call(c -> {
+            UserRecord ownerUser = owner == null ? null : ApplicationAdministration.requireOwner(service, c, owner);
+            requireFreeClientId(c, id);
+            ApplicationRecord application = service.applications().insert(c, name, ownerUser, allowed, now);
             ClientRecord keySet = ApplicationAdministration.newKeySet(application, ClientRecord.PRODUCTION, id,
                     Digests.sha256Hex(clientSecret), introspect != null && introspect.booleanValue(), now);
             service.clients().insert(c, keySet);
-            return keySet;
+            return view(keySet, application.owner());
         });
-        Map<String, Object> view = view(client);
         view.put("client_secret", clientSecret);
         return view;
     }
@@ -126,7 +143,7 @@ public final class ClientAdministration {
         Boolean introspect = body.bool("introspect");
         String name = body.text("name", 128);
         long now = service.clock().getAsLong();
-        ClientRecord changed = service.database().call(c -> {
+        return service.database().call(c -> {
             service.revoker().lockEvents(c);
             ClientRecord client = service.clients().find(c, clientId);
             if (client == null) {
@@ -138,11 +155,11 @@ public final class ClientAdministration {
                     enabled != null ? enabled.booleanValue() : client.enabled());
             service.clients().update(c, updated);
             if (client.enabled() && !updated.enabled()) {
-                service.revoker().revokeClient(c, clientId, now);
+                int count = service.revoker().revokeClient(c, clientId, now);
+                service.revoked(null, RevocationCause.CLIENT_DISABLED, count, "client", clientId);
             }
-            return updated;
+            return view(c, updated);
         });
-        return view(changed);
     }
 
     /**
@@ -162,7 +179,8 @@ public final class ClientAdministration {
                 throw AdminException.notFound("No such application");
             }
             service.clients().updateSecret(c, clientId, Digests.sha256Hex(secret));
-            service.revoker().revokeClient(c, clientId, now);
+            int count = service.revoker().revokeClient(c, clientId, now);
+            service.revoked(null, RevocationCause.SECRET_REGENERATED, count, "client", clientId);
             return null;
         });
         Map<String, Object> view = new LinkedHashMap<>();
@@ -187,7 +205,8 @@ public final class ClientAdministration {
                 throw AdminException.notFound("No such application");
             }
             service.clients().delete(c, clientId);
-            service.revoker().revokeClient(c, clientId, now);
+            int count = service.revoker().revokeClient(c, clientId, now);
+            service.revoked(null, RevocationCause.CLIENT_DELETED, count, "client", clientId);
             if (service.clients().listOfApplication(c, client.applicationId()).isEmpty()) {
                 // Its last key set: the application goes with it.
                 service.statistics().deleteApplication(c, client.applicationId());
@@ -197,12 +216,29 @@ public final class ClientAdministration {
         });
     }
 
-    private ClientRecord find(String clientId) throws SQLException, AdminException {
-        ClientRecord client = service.database().call(c -> service.clients().find(c, clientId));
-        if (client == null) {
-            throw AdminException.notFound("No such application");
+    /**
+     * @param c a connection
+     * @param clientId a new consumer key
+     * @throws SQLException on a database failure
+     * @throws AdminException 409 when a client or a user has it (in any case), or it is reserved
+     */
+    static void requireFreeClientId(Connection c, String clientId) throws SQLException, AdminException {
+        String holder = PrincipalNames.holder(c, clientId);
+        if (PrincipalNames.CLIENT.equals(holder)) {
+            throw AdminException.conflict("An application with this client_id exists");
         }
-        return client;
+        if (PrincipalNames.USER.equals(holder)) {
+            throw AdminException.conflict("A user has this name: users and clients need distinct names, which the "
+                    + "protected webapps see as the remote user");
+        }
+        if (holder != null) {
+            throw AdminException.conflict("This client_id is reserved");
+        }
+    }
+
+    private Map<String, Object> view(Connection c, ClientRecord client) throws SQLException {
+        ApplicationRecord application = service.applications().find(c, client.applicationId());
+        return view(client, application == null ? null : application.owner());
     }
 
     /**
@@ -218,11 +254,11 @@ public final class ClientAdministration {
         return grants;
     }
 
-    private static Map<String, Object> view(ClientRecord client) {
+    private static Map<String, Object> view(ClientRecord client, String owner) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("client_id", client.clientId());
         view.put("name", client.name());
-        view.put("owner", client.owner());
+        view.put("owner", owner);
         view.put("grant_types", new ArrayList<>(client.grantTypes()));
         view.put("introspect", Boolean.valueOf(client.canIntrospect()));
         view.put("enabled", Boolean.valueOf(client.enabled()));

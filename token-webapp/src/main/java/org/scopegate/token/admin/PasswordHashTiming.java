@@ -103,7 +103,9 @@ public final class PasswordHashTiming {
      * @return the configured algorithm and parameters, and what every password hash of this server cost since it
      *         started: {@code hashes}, {@code cpu_ms_total} (the hashing threads' CPU time; -1 where the JVM cannot
      *         measure it), {@code elapsed_ms_total}, {@code wait_ms_total} (logins waiting for a free processor),
-     *         their means per hash and {@code processors}
+     *         their means per hash, {@code processors}, {@code verifications} (checks against a stored hash),
+     *         {@code dummy_verifications} (unknown, disabled or locked users; checks beyond the lockout count) and
+     *         {@code refused} (503 answers: too many logins waited already, or waited too long)
      */
     public Map<String, Object> statistics() {
         PasswordHashStatistics.Snapshot s = hasher.statistics().snapshot();
@@ -116,6 +118,9 @@ public final class PasswordHashTiming {
         answer.put("cpu_ms_total", Double.valueOf(s.cpuMillis()));
         answer.put("elapsed_ms_total", Double.valueOf(s.elapsedMillis()));
         answer.put("wait_ms_total", Double.valueOf(s.waitMillis()));
+        answer.put("verifications", Long.valueOf(s.verifications()));
+        answer.put("dummy_verifications", Long.valueOf(s.dummyVerifications()));
+        answer.put("refused", Long.valueOf(s.refusals()));
         answer.put("cpu_ms_mean", Double.valueOf(s.cpuMillis() < 0 ? -1 : s.cpuMillis() / n));
         answer.put("elapsed_ms_mean", Double.valueOf(s.elapsedMillis() / n));
         answer.put("wait_ms_mean", Double.valueOf(s.waitMillis() / n));

@@ -15,6 +15,7 @@
  */
 package org.scopegate.token.admin;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,11 +25,17 @@ import java.util.Map;
 import java.util.Set;
 
 import org.scopegate.token.TokenService;
+import org.scopegate.token.store.PrincipalNames;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.UserRecord;
 
 /**
- * The user operations of the admin API (protocol.md section 6). Disabling or deleting a user, or removing one of
- * its roles, revokes its tokens and writes a {@code user} revocation event in the same transaction.
+ * The user operations of the admin API (protocol.md section 6). Disabling a user, giving it a new password, deleting
+ * it or removing one of its roles revokes its tokens and writes a {@code user} revocation event in the same
+ * transaction; disabling, a new password and deleting also end its sessions of the pages on every key manager (a
+ * session holds the user's id and security version, read again at each request). Deleting a user deletes the
+ * applications it owns (their key sets' tokens revoked) and its statistics rows: a new user of the same name
+ * inherits nothing. A user name is also refused when a service client has it as id, in any case.
  */
 public final class UserAdministration {
 
@@ -81,9 +88,7 @@ public final class UserAdministration {
         String hash = service.hasher().hash(password);
         long now = service.clock().getAsLong();
         service.database().call(c -> {
-            if (service.users().find(c, username) != null) {
-                throw AdminException.conflict("A user with this name exists");
-            }
+            requireFreeName(c, username);
             service.users().insert(c, username, hash, newRoles, now);
             return null;
         });
@@ -109,22 +114,31 @@ public final class UserAdministration {
             if (user == null) {
                 throw AdminException.notFound("No such user");
             }
+            // The user's row is changed before its tokens are revoked: a grant under way either sees the change and
+            // issues nothing, or holds the row, and then this waits for it and revokes what it issued.
             boolean revoke = false;
             if (enabled != null && enabled.booleanValue() != user.enabled()) {
-                service.users().setEnabled(c, user.username(), enabled.booleanValue());
+                service.users().setEnabled(c, user.id(), enabled.booleanValue());
                 revoke = !enabled.booleanValue();
+            }
+            if (hash != null) {
+                service.users().setPasswordHash(c, user.id(), hash);
+                revoke = true;
             }
             if (roles != null) {
                 Set<String> removed = new HashSet<>(user.roles());
                 removed.removeAll(roles);
-                service.users().replaceRoles(c, user.username(), roles);
+                if (!removed.isEmpty()) {
+                    service.users().holdEnabled(c, user.id());
+                }
+                service.users().replaceRoles(c, user, roles);
                 revoke |= !removed.isEmpty();
             }
-            if (hash != null) {
-                service.users().setPasswordHash(c, user.username(), hash);
-            }
             if (revoke) {
-                service.revoker().revokeUser(c, user.username(), now);
+                int count = service.revoker().revokeUser(c, user.username(), now);
+                service.revoked(null, enabled != null && !enabled.booleanValue() ? RevocationCause.USER_DISABLED
+                        : hash != null ? RevocationCause.PASSWORD_CHANGED : RevocationCause.ROLES_CHANGED, count, "user",
+                        user.username());
             }
             return user.username();
         });
@@ -132,7 +146,8 @@ public final class UserAdministration {
     }
 
     /**
-     * Deletes a user and revokes its tokens.
+     * Deletes a user: revokes its tokens, deletes the applications it owns (revoking their key sets' tokens), its
+     * statistics rows and its name. Its sessions end, since the row is gone.
      *
      * @param username a user name
      * @throws SQLException on a database failure
@@ -146,8 +161,13 @@ public final class UserAdministration {
             if (user == null) {
                 throw AdminException.notFound("No such user");
             }
-            service.users().delete(c, user.username());
-            service.revoker().revokeUser(c, user.username(), now);
+            // First the row (a grant under way then waits for this transaction or has finished), then the tokens.
+            service.users().setEnabled(c, user.id(), false);
+            int count = service.revoker().revokeUser(c, user.username(), now);
+            service.revoked(null, RevocationCause.USER_DELETED, count, "user", user.username());
+            ApplicationAdministration.deleteOwnedBy(service, c, user, now);
+            service.statistics().deleteUser(c, user.username());
+            service.users().delete(c, user);
             return null;
         });
     }
@@ -165,9 +185,29 @@ public final class UserAdministration {
             if (user == null) {
                 throw AdminException.notFound("No such user");
             }
-            service.users().resetFailures(c, user.username());
+            service.users().resetFailures(c, user.id());
             return null;
         });
+    }
+
+    /**
+     * @param c a connection
+     * @param username a new user's name
+     * @throws SQLException on a database failure
+     * @throws AdminException 409 when a user or a client has the name, in any case, or it is reserved
+     */
+    static void requireFreeName(Connection c, String username) throws SQLException, AdminException {
+        String holder = PrincipalNames.holder(c, username);
+        if (PrincipalNames.USER.equals(holder)) {
+            throw AdminException.conflict("A user with this name exists");
+        }
+        if (PrincipalNames.CLIENT.equals(holder)) {
+            throw AdminException.conflict("A client has this name as its client_id: users and clients need distinct "
+                    + "names, which the protected webapps see as the remote user");
+        }
+        if (holder != null) {
+            throw AdminException.conflict("This name is reserved");
+        }
     }
 
     private UserRecord find(String username) throws SQLException, AdminException {
@@ -184,6 +224,7 @@ public final class UserAdministration {
         view.put("roles", new ArrayList<>(user.roles()));
         view.put("enabled", Boolean.valueOf(user.enabled()));
         view.put("locked_until", user.lockedUntil() > now ? Long.valueOf(user.lockedUntil()) : null);
+        view.put("lock_count", Integer.valueOf(user.lockCount()));
         return view;
     }
 }

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 
 import org.postgresql.Driver;
 import org.scopegate.token.crypto.PasswordHashParameters;
+import org.scopegate.token.crypto.PasswordHasher;
 
 /**
  * The webapp's configuration, read once at start from the context parameters (protocol.md section 7) and
@@ -37,22 +38,27 @@ import org.scopegate.token.crypto.PasswordHashParameters;
  * @param databaseDirectory embedded Derby database directory
  * @param accessTokenLifetime access token lifetime in seconds
  * @param refreshTokenLifetime refresh token lifetime in seconds
+ * @param refreshFamilyMaxAge longest life of a refresh family (a refresh token and all its rotations), in seconds
  * @param defaultScope scope given when nothing requested is allowed
  * @param passwordHash cost of new password hashes
  * @param lockoutThreshold failed logins in a row before a lock
  * @param lockoutDuration seconds of the first lock
+ * @param lockoutMaxDuration seconds of the longest lock
  * @param adminSecretFile file holding the admin API secret
  * @param purgeInterval seconds between purges
  * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
  * @param signupDefaultRoles roles given to a user who signs up
  * @param passwordMinLength shortest password a user may choose at sign-up
+ * @param passwordHashQueue logins that may wait for a free processor to hash at once
+ * @param passwordHashWait longest wait of a login for a free processor, in milliseconds
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
  * @param grantRateLimits the token endpoint's rate limits
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
-        long refreshTokenLifetime, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
-        long lockoutDuration, Path adminSecretFile, long purgeInterval, String issuer, Set<String> signupDefaultRoles,
-        int passwordMinLength, JdbcSettings jdbc, GrantRateLimits grantRateLimits) {
+        long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
+        long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
+        Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
+        JdbcSettings jdbc, GrantRateLimits grantRateLimits) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -62,6 +68,8 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String ACCESS_TOKEN_LIFETIME = "accessTokenLifetime";
     /** Context parameter name. */
     public static final String REFRESH_TOKEN_LIFETIME = "refreshTokenLifetime";
+    /** Context parameter name. */
+    public static final String REFRESH_FAMILY_MAX_AGE = "refreshFamilyMaxAge";
     /** Context parameter name. */
     public static final String DEFAULT_SCOPE = "defaultScope";
     /** Context parameter name. */
@@ -78,6 +86,12 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String LOCKOUT_THRESHOLD = "lockoutThreshold";
     /** Context parameter name. */
     public static final String LOCKOUT_DURATION = "lockoutDuration";
+    /** Context parameter name. */
+    public static final String LOCKOUT_MAX_DURATION = "lockoutMaxDuration";
+    /** Context parameter name. */
+    public static final String PASSWORD_HASH_QUEUE = "passwordHashQueue";
+    /** Context parameter name. */
+    public static final String PASSWORD_HASH_WAIT = "passwordHashWait";
     /** Context parameter name. */
     public static final String ADMIN_SECRET_FILE = "adminSecretFile";
     /** Context parameter name. */
@@ -124,6 +138,7 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 catalinaBase.resolve("data").resolve("scopegate").toString()));
         long access = number(parameters, ACCESS_TOKEN_LIFETIME, 3600, 1, TEN_YEARS);
         long refresh = number(parameters, REFRESH_TOKEN_LIFETIME, 86400, 1, TEN_YEARS);
+        long familyMaxAge = number(parameters, REFRESH_FAMILY_MAX_AGE, 30L * 86400, 1, TEN_YEARS);
         String defaultScope = text(parameters, DEFAULT_SCOPE, "default");
         if (!SCOPE_TOKEN.matcher(defaultScope).matches()) {
             throw new IllegalArgumentException(DEFAULT_SCOPE + " is not a valid scope name");
@@ -140,6 +155,9 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 (int) number(parameters, PBKDF2_ITERATIONS, defaults.pbkdf2Iterations(), 1, 10_000_000));
         int threshold = (int) number(parameters, LOCKOUT_THRESHOLD, 5, 1, 1000);
         long duration = number(parameters, LOCKOUT_DURATION, 300, 1, TEN_YEARS);
+        long maxDuration = number(parameters, LOCKOUT_MAX_DURATION, Math.max(3600, duration), duration, TEN_YEARS);
+        int hashQueue = (int) number(parameters, PASSWORD_HASH_QUEUE, PasswordHasher.defaultMaxQueued(), 0, 100_000);
+        long hashWait = number(parameters, PASSWORD_HASH_WAIT, PasswordHasher.DEFAULT_MAX_WAIT_MILLIS, 1, 600_000);
         Path adminSecretFile = Paths.get(text(parameters, ADMIN_SECRET_FILE,
                 catalinaBase.resolve("conf").resolve("token-admin.secret").toString()));
         long purge = number(parameters, PURGE_INTERVAL, 300, 1, 86400);
@@ -163,9 +181,9 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 number(parameters, GRANT_RATE_LIMIT_PER_CLIENT, 1200, 0, 1_000_000_000),
                 number(parameters, GRANT_RATE_LIMIT_PER_ADDRESS, 300, 0, 1_000_000_000),
                 number(parameters, GRANT_RATE_LIMIT_WINDOW, 60, 1, 86400));
-        return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, defaultScope, hash,
-                threshold, duration, adminSecretFile, purge, issuer, Collections.unmodifiableSet(signupRoles),
-                passwordMinLength, jdbc, limits);
+        return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, familyMaxAge, defaultScope,
+                hash, threshold, duration, maxDuration, adminSecretFile, purge, issuer,
+                Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, jdbc, limits);
     }
 
     private static JdbcSettings jdbc(UnaryOperator<String> parameters, String dataSourceName) {

@@ -24,6 +24,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -41,6 +43,11 @@ import javax.crypto.spec.PBEKeySpec;
  * Argon2id fills a work area of the memory cost. Each hash slot keeps the work area of its last hash, cleared, for
  * the next one (held softly, so that a heap under pressure can take it back): at most one per processor, each of the
  * configured memory cost. A stored hash with a larger memory cost than configured gets a work area of its own.
+ * <p>
+ * The wait for a slot is bounded twice: at most {@code maxQueued} callers wait at once, and none longer than
+ * {@code maxWaitMillis}. Beyond either, {@link PasswordHasherBusyException} is thrown at once, so that a flood of
+ * logins costs each surplus request a few microseconds instead of a connector thread held for as long as the queue
+ * takes to drain.
  */
 public final class PasswordHasher {
 
@@ -59,7 +66,22 @@ public final class PasswordHasher {
      */
     private static final BlockingQueue<HashSlot> HASH_SLOTS = hashSlots(Runtime.getRuntime().availableProcessors());
 
+    /** Slots in {@link #HASH_SLOTS}. */
+    private static final int SLOT_COUNT = HASH_SLOTS.size();
+
+    /** Callers that hold a slot or wait for one. */
+    private static final AtomicInteger ADMITTED = new AtomicInteger();
+
+    /** Default of {@code maxQueued}: callers that may wait per processor. */
+    public static final int DEFAULT_QUEUE_PER_PROCESSOR = 8;
+
+    /** Default of {@code maxWaitMillis}. */
+    public static final long DEFAULT_MAX_WAIT_MILLIS = 2000;
+
     private final PasswordHashParameters parameters;
+    private final int maxQueued;
+    private final long maxWaitMillis;
+    private final int retryAfterSeconds;
     private final long pooledWords;
     private final PasswordHashStatistics statistics = new PasswordHashStatistics();
     private final SecretGenerator random;
@@ -68,11 +90,31 @@ public final class PasswordHasher {
     private final Base64.Decoder decoder = Base64.getDecoder();
 
     /**
+     * A hasher with the default bounds of the wait for a slot.
+     *
      * @param parameters the cost of new hashes
      * @param random source of salts
      * @throws IllegalArgumentException when the parameters are out of range
      */
     public PasswordHasher(PasswordHashParameters parameters, SecretGenerator random) {
+        this(parameters, random, defaultMaxQueued(), DEFAULT_MAX_WAIT_MILLIS);
+    }
+
+    /**
+     * @param parameters the cost of new hashes
+     * @param random source of salts
+     * @param maxQueued callers that may wait for a slot at once (beyond those hashing)
+     * @param maxWaitMillis longest wait for a slot, in milliseconds
+     * @throws IllegalArgumentException when the parameters are out of range
+     */
+    public PasswordHasher(PasswordHashParameters parameters, SecretGenerator random, int maxQueued,
+            long maxWaitMillis) {
+        if (maxQueued < 0 || maxWaitMillis < 1) {
+            throw new IllegalArgumentException("Password hash queue bounds out of range");
+        }
+        this.maxQueued = maxQueued;
+        this.maxWaitMillis = maxWaitMillis;
+        this.retryAfterSeconds = (int) Math.max(1, (maxWaitMillis + 999) / 1000);
         String algorithm = parameters.algorithm();
         if (!PasswordHashParameters.ARGON2ID.equals(algorithm) && !PasswordHashParameters.PBKDF2.equals(algorithm)) {
             throw new IllegalArgumentException("Unknown password hash algorithm [" + algorithm + "]");
@@ -109,11 +151,42 @@ public final class PasswordHasher {
     }
 
     /**
+     * @return the default number of callers that may wait for a slot: {@value #DEFAULT_QUEUE_PER_PROCESSOR} per
+     *         processor
+     */
+    public static int defaultMaxQueued() {
+        return DEFAULT_QUEUE_PER_PROCESSOR * SLOT_COUNT;
+    }
+
+    /**
+     * Refuses at once, before any other work, a password check that would find the queue full: under a flood the
+     * surplus costs neither a database round trip nor a thread waiting. (A check let through may still be refused
+     * when it asks for its slot.)
+     *
+     * @throws PasswordHasherBusyException when as many callers hash and wait as the bounds allow
+     */
+    public void checkCapacity() {
+        if (ADMITTED.get() >= SLOT_COUNT + maxQueued) {
+            statistics.countRefusal();
+            throw new PasswordHasherBusyException(retryAfterSeconds);
+        }
+    }
+
+    /**
+     * Checks a password against a stored hash (counted as a verification).
+     *
      * @param password the clear password
      * @param stored a PHC string written by {@link #hash(String)}
      * @return whether the password matches; {@code false} for a stored string that cannot be read
+     * @throws PasswordHasherBusyException when no slot was free in time (nothing was hashed)
      */
     public boolean verify(String password, String stored) {
+        boolean result = check(password, stored);
+        statistics.countVerification();
+        return result;
+    }
+
+    private boolean check(String password, String stored) {
         try {
             ParsedHash parsed = ParsedHash.parse(stored, decoder);
             byte[] actual;
@@ -135,7 +208,8 @@ public final class PasswordHasher {
      * @param password the clear password that was presented
      */
     public void verifyDummy(String password) {
-        verify(password, dummyHash);
+        check(password, dummyHash);
+        statistics.countDummyVerification();
     }
 
     /**
@@ -182,7 +256,7 @@ public final class PasswordHasher {
             }
         } finally {
             measurement.end();
-            HASH_SLOTS.add(slot);
+            releaseSlot(slot);
         }
     }
 
@@ -194,7 +268,7 @@ public final class PasswordHasher {
             return pbkdf2Now(password, salt, iterations, length);
         } finally {
             measurement.end();
-            HASH_SLOTS.add(slot);
+            releaseSlot(slot);
         }
     }
 
@@ -206,22 +280,50 @@ public final class PasswordHasher {
         return slots;
     }
 
-    /** Waits for a free slot, uninterruptibly (an interrupt is kept for the caller). */
-    private static HashSlot takeSlot() {
+    /**
+     * Waits for a free slot, within the bounds, uninterruptibly (an interrupt is kept for the caller).
+     *
+     * @throws PasswordHasherBusyException when the queue is full or the wait ran out
+     */
+    private HashSlot takeSlot() {
+        if (ADMITTED.incrementAndGet() > SLOT_COUNT + maxQueued) {
+            ADMITTED.decrementAndGet();
+            statistics.countRefusal();
+            throw new PasswordHasherBusyException(retryAfterSeconds);
+        }
         boolean interrupted = false;
+        HashSlot slot = null;
         try {
-            while (true) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+            while (slot == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
                 try {
-                    return HASH_SLOTS.take();
+                    slot = HASH_SLOTS.poll(left, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         } finally {
+            if (slot == null) {
+                ADMITTED.decrementAndGet();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+        if (slot == null) {
+            statistics.countRefusal();
+            throw new PasswordHasherBusyException(retryAfterSeconds);
+        }
+        return slot;
+    }
+
+    private static void releaseSlot(HashSlot slot) {
+        HASH_SLOTS.add(slot);
+        ADMITTED.decrementAndGet();
     }
 
     /**

@@ -15,7 +15,6 @@
  */
 package org.scopegate.token.grant;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Set;
@@ -24,6 +23,7 @@ import java.util.function.LongSupplier;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.Database;
 import org.scopegate.token.store.ScopeStore;
 
 /**
@@ -33,19 +33,22 @@ import org.scopegate.token.store.ScopeStore;
  */
 public final class ClientCredentialsGrantHandler implements GrantHandler {
 
+    private final Database database;
     private final ScopeStore scopes;
     private final ScopeResolver scopeResolver;
     private final TokenIssuer issuer;
     private final LongSupplier clock;
 
     /**
+     * @param database the store
      * @param scopes scope store
      * @param scopeResolver scope decision
      * @param issuer token issuer
      * @param clock epoch milliseconds
      */
-    public ClientCredentialsGrantHandler(ScopeStore scopes, ScopeResolver scopeResolver, TokenIssuer issuer,
-            LongSupplier clock) {
+    public ClientCredentialsGrantHandler(Database database, ScopeStore scopes, ScopeResolver scopeResolver,
+            TokenIssuer issuer, LongSupplier clock) {
+        this.database = database;
         this.scopes = scopes;
         this.scopeResolver = scopeResolver;
         this.issuer = issuer;
@@ -58,14 +61,13 @@ public final class ClientCredentialsGrantHandler implements GrantHandler {
     }
 
     @Override
-    public TokenResponse handle(Connection connection, ClientRecord client, FormParameters parameters)
+    public TokenResponse handle(ClientRecord client, FormParameters parameters)
             throws SQLException, OAuthException {
         ClientCredentialsGrant grant = ClientCredentialsGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
-        String scope = scopeResolver.resolve(requested, Collections.emptySet(), scopes.forGrants(connection));
-        TokenResponse response = issuer.issue(connection, client, null, scope,
-                GrantTypes.CLIENT_CREDENTIALS, false, null, clock.getAsLong());
-        connection.commit();
-        return response;
+        return database.call(c -> {
+            String scope = scopeResolver.resolve(requested, Collections.emptySet(), scopes.forGrants(c));
+            return issuer.issue(c, client, null, scope, GrantTypes.CLIENT_CREDENTIALS, false, clock.getAsLong());
+        });
     }
 }

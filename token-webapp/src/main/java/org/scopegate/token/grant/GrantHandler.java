@@ -15,7 +15,6 @@
  */
 package org.scopegate.token.grant;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 
 import org.scopegate.token.protocol.FormParameters;
@@ -23,7 +22,9 @@ import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
 
 /**
- * Processing of one grant type at the token endpoint, after the client is authenticated and allowed the grant.
+ * Processing of one grant type at the token endpoint, after the client is authenticated and allowed the grant. A
+ * handler runs its own short transactions: no pooled connection is held while it waits for anything else (a
+ * password hash above all).
  */
 public interface GrantHandler {
 
@@ -35,13 +36,12 @@ public interface GrantHandler {
     /**
      * Issues tokens, committing them before returning.
      *
-     * @param connection a connection in a transaction
      * @param client the authenticated application
      * @param parameters the request parameters
      * @return the tokens
      * @throws SQLException on a database failure
      * @throws OAuthException on a protocol error to send to the client
      */
-    TokenResponse handle(Connection connection, ClientRecord client, FormParameters parameters)
+    TokenResponse handle(ClientRecord client, FormParameters parameters)
             throws SQLException, OAuthException;
 }

@@ -16,23 +16,47 @@
 package org.scopegate.token.grant;
 
 /**
- * Account lockout arithmetic: after {@code threshold} failed logins in a row an account is locked for
- * {@code duration}, doubling at each further lock.
+ * Account lockout arithmetic. At most {@code threshold} password checks of a user reach the real hash in a lock
+ * window: each check claims a place first, and the claim is refused while failures and checks in flight fill the
+ * threshold. The {@code threshold}-th failure locks the account for {@code duration}; each further lock (with no good
+ * login in between) doubles it, up to {@code maxDuration}. A claim not released within {@link #claimTimeoutMillis()}
+ * (the server died while hashing) stops counting.
  */
 public final class LockoutPolicy {
 
-    private static final int MAX_DOUBLINGS = 20;
-
     private final int threshold;
     private final long durationMillis;
+    private final long maxDurationMillis;
+    private final long claimTimeoutMillis;
 
     /**
      * @param threshold failed logins in a row before a lock
      * @param durationSeconds seconds of the first lock
+     * @param maxDurationSeconds longest lock, in seconds (at least {@code durationSeconds})
+     * @param claimTimeoutMillis milliseconds after which an unreleased claim stops counting
      */
-    public LockoutPolicy(int threshold, long durationSeconds) {
+    public LockoutPolicy(int threshold, long durationSeconds, long maxDurationSeconds, long claimTimeoutMillis) {
+        if (threshold < 1 || durationSeconds < 1 || maxDurationSeconds < durationSeconds || claimTimeoutMillis < 1) {
+            throw new IllegalArgumentException("Lockout settings out of range");
+        }
         this.threshold = threshold;
         this.durationMillis = durationSeconds * 1000L;
+        this.maxDurationMillis = maxDurationSeconds * 1000L;
+        this.claimTimeoutMillis = claimTimeoutMillis;
+    }
+
+    /**
+     * @return failed logins in a row before a lock, and the most checks that may reach the hash in a lock window
+     */
+    public int threshold() {
+        return threshold;
+    }
+
+    /**
+     * @return milliseconds after which a claim that was never released (its server died) stops counting
+     */
+    public long claimTimeoutMillis() {
+        return claimTimeoutMillis;
     }
 
     /**
@@ -54,16 +78,15 @@ public final class LockoutPolicy {
 
     /**
      * @param lockNumber 1 for the first lock, 2 for the next, ...
-     * @return the lock's length in milliseconds: the base duration doubled {@code lockNumber - 1} times (at most
-     *         {@value #MAX_DOUBLINGS} doublings)
+     * @return the lock's length in milliseconds: the base duration doubled {@code lockNumber - 1} times, at most the
+     *         longest lock
      */
     public long lockDurationMillis(int lockNumber) {
-        int doublings = Math.min(Math.max(lockNumber - 1, 0), MAX_DOUBLINGS);
-        long factor = 1L << doublings;
-        if (durationMillis > Long.MAX_VALUE / factor) {
-            return Long.MAX_VALUE / 2;
+        long duration = durationMillis;
+        for (int i = 1; i < lockNumber && duration < maxDurationMillis; i++) {
+            duration *= 2;
         }
-        return durationMillis * factor;
+        return Math.min(duration, maxDurationMillis);
     }
 
     /**

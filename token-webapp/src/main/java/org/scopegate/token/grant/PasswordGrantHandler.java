@@ -28,6 +28,7 @@ import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.ScopeStore;
 import org.scopegate.token.store.UserRecord;
+import org.scopegate.token.store.UserStore;
 
 /**
  * The password grant (RFC 6749 section 4.3). The user is checked by {@link UserAuthenticator} (same answer and cost
@@ -37,6 +38,7 @@ import org.scopegate.token.store.UserRecord;
 public final class PasswordGrantHandler implements GrantHandler {
 
     private final UserAuthenticator authenticator;
+    private final UserStore users;
     private final ScopeStore scopes;
     private final ScopeResolver scopeResolver;
     private final TokenIssuer issuer;
@@ -45,15 +47,18 @@ public final class PasswordGrantHandler implements GrantHandler {
 
     /**
      * @param authenticator user name and password check
+     * @param users user store
      * @param scopes scope store
      * @param scopeResolver scope decision
      * @param issuer token issuer
      * @param statistics usage statistics
      * @param clock epoch milliseconds
      */
-    public PasswordGrantHandler(UserAuthenticator authenticator, ScopeStore scopes, ScopeResolver scopeResolver,
-            TokenIssuer issuer, UsageStatistics statistics, LongSupplier clock) {
+    public PasswordGrantHandler(UserAuthenticator authenticator, UserStore users,
+            ScopeStore scopes, ScopeResolver scopeResolver, TokenIssuer issuer, UsageStatistics statistics,
+            LongSupplier clock) {
         this.authenticator = authenticator;
+        this.users = users;
         this.scopes = scopes;
         this.scopeResolver = scopeResolver;
         this.issuer = issuer;
@@ -67,37 +72,45 @@ public final class PasswordGrantHandler implements GrantHandler {
     }
 
     @Override
-    public TokenResponse handle(Connection connection, ClientRecord client, FormParameters parameters)
+    public TokenResponse handle(ClientRecord client, FormParameters parameters)
             throws SQLException, OAuthException {
         PasswordGrant grant = PasswordGrant.parse(parameters);
         Set<String> requested = ScopeResolver.parse(grant.scope());
-        UserRecord user = authenticator.authenticate(connection, grant.username(), grant.password());
         boolean withRefresh = client.grantTypes().contains(GrantTypes.REFRESH_TOKEN);
-        return issueToUser(connection, client, user, requested, withRefresh);
+        return authenticator.authenticate(grant.username(), grant.password(),
+                (c, user) -> issueToUser(c, client, user, requested, withRefresh));
     }
 
     /**
      * Issues tokens to an authenticated user as the password grant does: the requested scopes the user's roles
-     * allow (else the default scope), counted as a password-grant token of the application, committed before
-     * returning. The self-service pages call this for a user who proved the password at sign-in.
+     * allow (else the default scope), counted as a password-grant token of the application, in the caller's
+     * transaction. The self-service pages call this for a user who proved the password at sign-in.
+     * <p>
+     * The user's row is held for the transaction, and only if the user still exists, is enabled and kept the
+     * password that was checked: a disable, password change or delete that came first wins (no token), and one
+     * that comes later waits for this transaction and then revokes what it issued.
      *
      * @param connection a connection
      * @param client the key set, allowed the password grant
-     * @param user the authenticated user
+     * @param user the authenticated user, as read when the password was checked
      * @param requested the requested scopes
      * @param withRefresh whether to issue a refresh token too
      * @return the tokens
      * @throws SQLException on a database failure
+     * @throws OAuthException {@code invalid_grant} when the user was disabled, deleted or given a new password since
      */
     public TokenResponse issueToUser(Connection connection, ClientRecord client, UserRecord user,
-            Set<String> requested, boolean withRefresh) throws SQLException {
+            Set<String> requested, boolean withRefresh) throws SQLException, OAuthException {
+        if (!users.holdActive(connection, user.id(), user.securityVersion())) {
+            throw OAuthException.invalidGrant(UserAuthenticator.BAD_CREDENTIALS);
+        }
+        UserRecord current = users.findById(connection, user.id());
         Map<String, ScopeRecord> known = scopes.forGrants(connection);
-        String scope = scopeResolver.resolve(requested, user.roles(), known);
+        String scope = scopeResolver.resolve(requested, current.roles(), known);
         long now = clock.getAsLong();
-        TokenResponse response = issuer.issue(connection, client, user.username(), scope, GrantTypes.PASSWORD,
-                withRefresh, null, now);
-        statistics.recordPasswordUser(connection, client.applicationId(), user.username(), now);
-        connection.commit();
+        TokenResponse response = issuer.issue(connection, client, current, scope, GrantTypes.PASSWORD, withRefresh,
+                now);
+        statistics.recordPasswordUser(connection, client.applicationId(), current.username(), now);
         return response;
     }
 }

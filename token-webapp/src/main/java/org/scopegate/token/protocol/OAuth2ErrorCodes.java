@@ -74,7 +74,7 @@ public final class OAuth2ErrorCodes {
     /**
      * "The authorization server is currently unable to handle the request due to a temporary overloading or
      * maintenance of the server." (RFC 6749 section 4.1.2.1): answered with 503 and {@code Retry-After} while the
-     * token store is unavailable.
+     * token store is unavailable, or while too many password checks wait for a free processor.
      */
     public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
 

@@ -26,13 +26,19 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Security headers on every answer of the webapp: a content security policy that allows only the webapp's own
  * scripts, styles and images (no inline code, no framing, forms posting only to the webapp), no MIME sniffing, no
- * referrer; {@code Cache-Control: no-store} on the API, sign-up and admin answers, {@code no-cache} on the pages.
+ * referrer; {@code Cache-Control: no-store} on the API, sign-up and admin answers, {@code no-cache} on the pages;
+ * and on every answer over HTTPS, {@code Strict-Transport-Security} (RFC 6797: a browser that saw it once never
+ * sends a password or a session cookie to this host over plain HTTP again; it is not sent over plain HTTP, where
+ * RFC 6797 section 7.2 forbids it).
  */
 public final class SecurityHeadersFilter extends HttpFilter {
 
     /** The content security policy of every answer. */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
             + "style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+    /** The HSTS policy of every answer over HTTPS: one year, this host only. */
+    public static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000";
 
     private static final long serialVersionUID = 1L;
 
@@ -43,6 +49,9 @@ public final class SecurityHeadersFilter extends HttpFilter {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("X-Frame-Options", "DENY");
+        if (request.isSecure()) {
+            response.setHeader("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+        }
         if ("/ui".equals(request.getServletPath())) {
             response.setHeader("Cache-Control", "no-cache");
         } else {

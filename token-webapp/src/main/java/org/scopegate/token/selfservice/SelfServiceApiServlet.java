@@ -37,8 +37,14 @@ import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.AdminRequestBody;
 import org.scopegate.token.admin.AdminSecret;
 import org.scopegate.token.admin.ApplicationAdministration;
+import org.scopegate.token.audit.AuditActor;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.ScopeResolver;
+import org.scopegate.token.grant.UserAuthenticationException;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.session.CsrfGuard;
+import org.scopegate.token.session.SessionAuthenticator;
+import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.UserRecord;
 import org.scopegate.token.web.OAuthResponses;
@@ -94,6 +100,8 @@ public final class SelfServiceApiServlet extends HttpServlet {
             route(request, response);
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
             responses.writeFailure(response, e, log,
                     Messages.get("selfServiceApiServlet.serverError", request.getMethod(), request.getRequestURI()));
@@ -122,7 +130,7 @@ public final class SelfServiceApiServlet extends HttpServlet {
                     "The administrator uses the administration page");
         }
         UserRecord user = currentUser(request, signedIn);
-        String owner = user.username();
+        Long owner = Long.valueOf(user.id());
         if (s.length == 1 && "scopes".equals(s[0])) {
             allow(method, "GET");
             ok(response, scopes(user));
@@ -134,13 +142,15 @@ public final class SelfServiceApiServlet extends HttpServlet {
     }
 
     private void routeApplications(HttpServletRequest request, HttpServletResponse response, String method,
-            String[] s, UserRecord user, String owner) throws AdminException, SQLException, IOException {
+            String[] s, UserRecord user, Long owner) throws AdminException, SQLException, IOException {
         if (s.length == 1) {
             if ("GET".equals(method)) {
                 ok(response, applications.list(owner));
             } else {
                 allow(method, "GET, POST");
-                write(response, HttpServletResponse.SC_CREATED, applications.create(owner, body(request)));
+                Map<String, Object> created = applications.create(owner, body(request));
+                write(response, HttpServletResponse.SC_CREATED, created);
+                service.audit().applicationCreated(String.valueOf(created.get("id")), AuditActor.of(user.username(), request));
             }
             return;
         }
@@ -149,28 +159,35 @@ public final class SelfServiceApiServlet extends HttpServlet {
             if ("GET".equals(method)) {
                 ok(response, applications.get(owner, id));
             } else if ("PATCH".equals(method)) {
-                ok(response, applications.patch(owner, id, body(request)));
+                AdminRequestBody body = body(request);
+                ok(response, applications.patch(owner, id, body));
+                service.audit().applicationChanged(id, AuditActor.of(user.username(), request), body.fieldNames());
             } else {
                 allow(method, "GET, PATCH, DELETE");
                 applications.delete(owner, id);
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                service.audit().applicationDeleted(id, AuditActor.of(user.username(), request));
             }
         } else if (s.length == 3 && "stats".equals(s[2])) {
             allow(method, "GET");
             ok(response, applications.statistics(owner, id));
         } else if (s.length == 3 && "tokens".equals(s[2])) {
             allow(method, "GET");
-            ok(response, userTokens.list(owner, id));
+            ok(response, userTokens.list(user, id));
         } else if (s.length == 4 && "tokens".equals(s[2])) {
             allow(method, "DELETE");
-            userTokens.revoke(owner, id, s[3]);
+            userTokens.revoke(user, id, s[3], AuditActor.of(user.username(), request));
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         } else if (s.length == 4 && "keys".equals(s[2])) {
             allow(method, "POST");
             write(response, HttpServletResponse.SC_CREATED, applications.generateKeys(owner, id, s[3]));
+            service.audit().applicationChanged(id, AuditActor.of(user.username(), request), List.of("keys." + s[3]));
         } else if (s.length == 5 && "keys".equals(s[2]) && "secret".equals(s[4])) {
             allow(method, "POST");
-            ok(response, applications.regenerateSecret(owner, id, s[3]));
+            Map<String, Object> regenerated = applications.regenerateSecret(owner, id, s[3]);
+            ok(response, regenerated);
+            service.audit().secretRegenerated(String.valueOf(regenerated.get("client_id")),
+                    AuditActor.of(user.username(), request));
         } else if (s.length == 5 && "keys".equals(s[2]) && "tokens".equals(s[4])) {
             allow(method, "POST");
             AdminRequestBody body = body(request);
@@ -213,20 +230,29 @@ public final class SelfServiceApiServlet extends HttpServlet {
             if (!service.adminSecret().matches(password)) {
                 log.info(Messages.get("selfServiceApiServlet.signInFailed", AdminSecret.USERNAME,
                         request.getRemoteAddr()));
+                service.metrics().signIn(false);
+                service.audit().signInFailed(AdminSecret.USERNAME, request.getRemoteAddr(), "bad_admin_secret");
                 throw badSignIn();
             }
             log.info(Messages.get("selfServiceApiServlet.signedIn", AdminSecret.USERNAME, request.getRemoteAddr()));
-            return sessions.signIn(request, AdminSecret.USERNAME, true);
+            service.metrics().signIn(true);
+            service.audit().signInSucceeded(AdminSecret.USERNAME, request.getRemoteAddr());
+            return sessions.signInAdministrator(request, AdminSecret.USERNAME);
         }
         UserRecord user;
         try {
-            user = service.database().call(c -> service.userAuthenticator().authenticate(c, username, password));
+            user = service.userAuthenticator().authenticate(username, password, (c, checked) -> checked);
         } catch (OAuthException e) {
             log.info(Messages.get("selfServiceApiServlet.signInFailed", username, request.getRemoteAddr()));
+            service.metrics().signIn(false);
+            service.audit().signInFailed(username, request.getRemoteAddr(),
+                    UserAuthenticationException.reasonOf(e));
             throw badSignIn();
         }
         log.info(Messages.get("selfServiceApiServlet.signedIn", user.username(), request.getRemoteAddr()));
-        return sessions.signIn(request, user.username(), false);
+        service.metrics().signIn(true);
+        service.audit().signInSucceeded(user.username(), request.getRemoteAddr());
+        return sessions.signIn(request, user);
     }
 
     private UserRecord currentUser(HttpServletRequest request, SignedInUser signedIn)
@@ -239,11 +265,16 @@ public final class SelfServiceApiServlet extends HttpServlet {
     }
 
     /**
-     * Reads the session's user again: a user disabled, locked or deleted meanwhile loses the session.
+     * Reads the session's user again, by id: a user deleted, disabled, locked or given a new password since the
+     * sign-in (on any key manager) loses the session; a new user who took a deleted user's name is someone else.
      */
     private UserRecord currentUserOrNull(HttpServletRequest request, SignedInUser signedIn) throws SQLException {
-        UserRecord user = service.database().call(c -> service.users().find(c, signedIn.username()));
-        if (user == null || !user.enabled() || user.lockedUntil() > service.clock().getAsLong()) {
+        if (signedIn.userId() == null) {
+            sessions.signOut(request);
+            return null;
+        }
+        UserRecord user = service.database().call(c -> service.users().findById(c, signedIn.userId().longValue()));
+        if (!SessionAuthenticator.stillValid(signedIn, user, service.clock().getAsLong())) {
             sessions.signOut(request);
             return null;
         }

@@ -32,9 +32,11 @@ import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.SignupAdministration;
+import org.scopegate.token.audit.AuditActor;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.stats.UsageStatistics;
+import org.scopegate.token.store.PrincipalNames;
 import org.scopegate.token.web.FormRequests;
 import org.scopegate.token.web.OAuthResponses;
 
@@ -81,6 +83,8 @@ public final class SignupServlet extends HttpServlet {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (OAuthException e) {
             responses.writeError(response, e);
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
             responses.writeFailure(response, e, log, Messages.get("signupServlet.serverError"));
         }
@@ -101,20 +105,22 @@ public final class SignupServlet extends HttpServlet {
         long now = service.clock().getAsLong();
         try {
             service.database().call(c -> {
-                if (service.users().find(c, username) != null) {
+                // Taken by a user, or by a client as its id (one name space), in any case.
+                if (PrincipalNames.holder(c, username) != null) {
                     throw conflict();
                 }
                 service.users().insert(c, username, hash, service.config().signupDefaultRoles(), now);
                 return null;
             });
         } catch (SQLException e) {
-            if (UsageStatistics.DUPLICATE_KEY.equals(e.getSQLState())) {
+            if (PrincipalNames.isNameTaken(e)) {
                 // The same name signed up concurrently.
                 throw conflict();
             }
             throw e;
         }
         log.info(Messages.get("signupServlet.signedUp", username));
+        service.audit().userCreated(username, AuditActor.of(username, request));
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("username", username);
         created.put("roles", new ArrayList<>(service.config().signupDefaultRoles()));

@@ -25,12 +25,14 @@ import java.util.Set;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminException;
 import org.scopegate.token.admin.ApplicationAdministration;
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.TokenRecord;
 import org.scopegate.token.store.UserRecord;
 
@@ -70,7 +72,7 @@ public final class UserTokens {
      */
     public Map<String, Object> issue(UserRecord user, String applicationId, String keyType, String scope)
             throws SQLException, AdminException {
-        ClientRecord client = applications.requireKeySet(user.username(), applicationId, keyType);
+        ClientRecord client = applications.requireKeySet(Long.valueOf(user.id()), applicationId, keyType);
         if (!client.enabled()) {
             throw new AdminException(403, "access_denied", "This key set is disabled");
         }
@@ -84,8 +86,14 @@ public final class UserTokens {
         } catch (OAuthException e) {
             throw new AdminException(400, e.getErrorCode(), e.getDescription());
         }
-        TokenResponse token = service.database().call(
-                c -> service.passwordGrant().issueToUser(c, client, user, requested, false));
+        TokenResponse token;
+        try {
+            token = service.database().call(c -> service.passwordGrant().issueToUser(c, client, user, requested,
+                    false));
+        } catch (OAuthException e) {
+            // The user or the key set changed since this request began.
+            throw new AdminException(409, "conflict", "Your account or this key set changed meanwhile: try again");
+        }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("access_token", token.accessToken());
         view.put("token_type", "Bearer");
@@ -97,19 +105,19 @@ public final class UserTokens {
     }
 
     /**
-     * @param username the signed-in user
+     * @param user the signed-in user
      * @param applicationId one of the user's applications
      * @return the user's live access tokens of the application, newest first
      * @throws SQLException on a database failure
      * @throws AdminException 404 for another user's application
      */
-    public List<Map<String, Object>> list(String username, String applicationId) throws SQLException, AdminException {
-        List<ClientRecord> keySets = applications.requireKeySets(username, applicationId);
+    public List<Map<String, Object>> list(UserRecord user, String applicationId) throws SQLException, AdminException {
+        List<ClientRecord> keySets = applications.requireKeySets(Long.valueOf(user.id()), applicationId);
         long now = service.clock().getAsLong();
         return service.database().call(c -> {
             List<Map<String, Object>> result = new ArrayList<>();
             for (ClientRecord client : keySets) {
-                for (TokenRecord token : service.tokens().liveAccessTokensOfUser(c, client.clientId(), username, now,
+                for (TokenRecord token : service.tokens().liveAccessTokensOfUser(c, client.clientId(), user.id(), now,
                         LIST_LIMIT)) {
                     Map<String, Object> view = new LinkedHashMap<>();
                     view.put("token_id", token.digest());
@@ -130,26 +138,31 @@ public final class UserTokens {
      * Revokes one of the user's access tokens of an application (with its refresh family, if any), writing the
      * revocation events.
      *
-     * @param username the signed-in user
+     * @param user the signed-in user
      * @param applicationId one of the user's applications
      * @param tokenId the token's digest, as listed
+     * @param actor the user, for the audit log
      * @throws SQLException on a database failure
      * @throws AdminException 404 when the application or the token is not the user's
      */
-    public void revoke(String username, String applicationId, String tokenId) throws SQLException, AdminException {
-        List<ClientRecord> keySets = applications.requireKeySets(username, applicationId);
+    public void revoke(UserRecord user, String applicationId, String tokenId, AuditActor actor)
+            throws SQLException, AdminException {
+        List<ClientRecord> keySets = applications.requireKeySets(Long.valueOf(user.id()), applicationId);
         long now = service.clock().getAsLong();
         service.database().call(c -> {
             TokenRecord token = service.tokens().find(c, tokenId);
-            if (token == null || token.kind() != TokenRecord.ACCESS || !username.equals(token.username())
+            if (token == null || token.kind() != TokenRecord.ACCESS || token.userId() == null
+                    || token.userId().longValue() != user.id()
                     || keySets.stream().noneMatch(k -> k.clientId().equals(token.clientId()))) {
                 throw AdminException.notFound("No such token");
             }
+            int count = 1;
             if (token.familyId() != null) {
-                service.revoker().revokeFamily(c, token.familyId(), now);
+                count = service.revoker().revokeFamily(c, token.familyId(), now);
             } else {
                 service.revoker().revokeAccessToken(c, token.digest(), now);
             }
+            service.revoked(actor, RevocationCause.USER_REQUEST, count, "token", Digests.shortForm(token.digest()));
             return null;
         });
     }

@@ -54,6 +54,7 @@ public final class UsageStatistics {
     private static final String SELECT_DAYS = "SELECT day, grant_type, issued FROM oauth_token_daily "
             + "WHERE application_id = ? AND day >= ? ORDER BY day DESC, grant_type";
     private static final String DELETE_USERS = "DELETE FROM oauth_app_user WHERE application_id = ?";
+    private static final String DELETE_ROWS_OF_USER = "DELETE FROM oauth_app_user WHERE username = ?";
     private static final String DELETE_DAYS = "DELETE FROM oauth_token_daily WHERE application_id = ?";
 
     /**
@@ -185,6 +186,21 @@ public final class UsageStatistics {
                 ps.setLong(1, applicationId);
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /**
+     * Forgets a deleted user among the Registered Users of every application, so that a new user who takes the
+     * name counts as new.
+     *
+     * @param connection a connection
+     * @param username the deleted user's stored name
+     * @throws SQLException on a database failure
+     */
+    public void deleteUser(Connection connection, String username) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(DELETE_ROWS_OF_USER)) {
+            ps.setString(1, username);
+            ps.executeUpdate();
         }
     }
 

@@ -23,9 +23,11 @@ import java.util.Set;
  *
  * @param id identity
  * @param name display name
- * @param owner the user who owns it (the stored user name), or {@code null} (created by the administrator)
+ * @param ownerId the id of the user who owns it, or {@code null} (the administrator's)
+ * @param owner that user's name, for display, or {@code null}
  * @param grantTypes grant types its key sets may use
  * @param createdAt epoch milliseconds
  */
-public record ApplicationRecord(long id, String name, String owner, Set<String> grantTypes, long createdAt) {
+public record ApplicationRecord(long id, String name, Long ownerId, String owner, Set<String> grantTypes,
+        long createdAt) {
 }

@@ -28,17 +28,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * JDBC access to {@code oauth_application}.
+ * JDBC access to {@code oauth_application}. The owner is a user id (a real reference: the name shown is the user's
+ * name of today), or {@code NULL} for the administrator's applications.
  */
 public final class ApplicationStore {
 
-    private static final String COLUMNS = "id, name, owner, grant_types, created_at";
-    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_application WHERE id = ?";
-    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_application ORDER BY id";
-    private static final String SELECT_OF_OWNER = "SELECT " + COLUMNS + " FROM oauth_application WHERE owner = ? "
-            + "ORDER BY id";
+    private static final String COLUMNS = "a.id, a.name, a.owner_id, u.username, a.grant_types, a.created_at";
+    private static final String FROM = " FROM oauth_application a LEFT OUTER JOIN oauth_user u ON u.id = a.owner_id";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + FROM + " WHERE a.id = ?";
+    private static final String SELECT_ALL = "SELECT " + COLUMNS + FROM + " ORDER BY a.id";
+    private static final String SELECT_OF_OWNER = "SELECT " + COLUMNS + FROM + " WHERE a.owner_id = ? ORDER BY a.id";
     private static final String INSERT =
-            "INSERT INTO oauth_application (name, owner, grant_types, created_at) VALUES (?, ?, ?, ?)";
+            "INSERT INTO oauth_application (name, owner_id, grant_types, created_at) VALUES (?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE oauth_application SET name = ?, grant_types = ? WHERE id = ?";
     private static final String DELETE = "DELETE FROM oauth_application WHERE id = ?";
 
@@ -59,15 +60,15 @@ public final class ApplicationStore {
 
     /**
      * @param connection a connection
-     * @param owner the stored user name of an owner, or {@code null} for every application
+     * @param ownerId the user id of an owner, or {@code null} for every application
      * @return the applications, oldest first
      * @throws SQLException on a database failure
      */
-    public List<ApplicationRecord> list(Connection connection, String owner) throws SQLException {
+    public List<ApplicationRecord> list(Connection connection, Long ownerId) throws SQLException {
         List<ApplicationRecord> result = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(owner == null ? SELECT_ALL : SELECT_OF_OWNER)) {
-            if (owner != null) {
-                ps.setString(1, owner);
+        try (PreparedStatement ps = connection.prepareStatement(ownerId == null ? SELECT_ALL : SELECT_OF_OWNER)) {
+            if (ownerId != null) {
+                ps.setLong(1, ownerId.longValue());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -81,20 +82,20 @@ public final class ApplicationStore {
     /**
      * @param connection a connection
      * @param name display name
-     * @param owner owner, may be {@code null}
+     * @param owner the owning user, or {@code null} (the administrator's)
      * @param grantTypes allowed grant types
      * @param now epoch milliseconds
      * @return the new application
      * @throws SQLException on a database failure
      */
-    public ApplicationRecord insert(Connection connection, String name, String owner, Set<String> grantTypes,
+    public ApplicationRecord insert(Connection connection, String name, UserRecord owner, Set<String> grantTypes,
             long now) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, name);
             if (owner == null) {
-                ps.setNull(2, Types.VARCHAR);
+                ps.setNull(2, Types.BIGINT);
             } else {
-                ps.setString(2, owner);
+                ps.setLong(2, owner.id());
             }
             ps.setString(3, GrantTypeColumn.write(grantTypes));
             ps.setLong(4, now);
@@ -104,7 +105,8 @@ public final class ApplicationStore {
                 if (!keys.next()) {
                     throw new SQLException("No id generated for the new application");
                 }
-                return new ApplicationRecord(keys.getLong(1), name, owner,
+                return new ApplicationRecord(keys.getLong(1), name, owner == null ? null : Long.valueOf(owner.id()),
+                        owner == null ? null : owner.username(),
                         Collections.unmodifiableSet(new LinkedHashSet<>(grantTypes)), now);
             }
         }
@@ -139,7 +141,9 @@ public final class ApplicationStore {
     }
 
     private static ApplicationRecord read(ResultSet rs) throws SQLException {
-        Set<String> grants = GrantTypeColumn.read(rs.getString(4));
-        return new ApplicationRecord(rs.getLong(1), rs.getString(2), rs.getString(3), grants, rs.getLong(5));
+        long ownerId = rs.getLong(3);
+        Long owner = rs.wasNull() ? null : Long.valueOf(ownerId);
+        Set<String> grants = GrantTypeColumn.read(rs.getString(5));
+        return new ApplicationRecord(rs.getLong(1), rs.getString(2), owner, rs.getString(4), grants, rs.getLong(6));
     }
 }

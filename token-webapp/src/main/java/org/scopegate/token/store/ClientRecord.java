@@ -24,7 +24,6 @@ import java.util.Set;
  * @param clientId consumer key
  * @param secretDigest lowercase hex SHA-256 of the consumer secret
  * @param name display name
- * @param owner owner, may be {@code null}
  * @param grantTypes grant types the application may use
  * @param canIntrospect whether it may call introspection and the revocation feed
  * @param enabled whether it may authenticate
@@ -32,7 +31,7 @@ import java.util.Set;
  * @param applicationId the application this key set belongs to
  * @param keyType {@link #PRODUCTION} or {@link #SANDBOX}
  */
-public record ClientRecord(String clientId, String secretDigest, String name, String owner, Set<String> grantTypes,
+public record ClientRecord(String clientId, String secretDigest, String name, Set<String> grantTypes,
         boolean canIntrospect, boolean enabled, long createdAt, long applicationId, String keyType) {
 
     /** The production key set of an application. */
@@ -49,7 +48,7 @@ public record ClientRecord(String clientId, String secretDigest, String name, St
      * @return a copy with these values
      */
     public ClientRecord with(String name, Set<String> grants, boolean introspect, boolean isEnabled) {
-        return new ClientRecord(clientId, secretDigest, name, owner, grants, introspect, isEnabled, createdAt,
+        return new ClientRecord(clientId, secretDigest, name, grants, introspect, isEnabled, createdAt,
                 applicationId, keyType);
     }
 }

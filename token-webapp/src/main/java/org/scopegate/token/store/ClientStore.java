@@ -19,30 +19,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * JDBC access to {@code oauth_client}.
+ * JDBC access to {@code oauth_client}. A client id is registered in the name space of users and clients
+ * ({@link PrincipalNames}) in the same transaction as the client.
  */
 public final class ClientStore {
 
-    private static final String COLUMNS = "client_id, secret_digest, name, owner, grant_types, can_introspect, "
+    private static final String COLUMNS = "client_id, secret_digest, name, grant_types, can_introspect, "
             + "enabled, created_at, application_id, key_type";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_client WHERE client_id = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM oauth_client ORDER BY client_id";
     private static final String SELECT_OF_APPLICATION = "SELECT " + COLUMNS + " FROM oauth_client "
             + "WHERE application_id = ? ORDER BY key_type";
     private static final String INSERT = "INSERT INTO oauth_client (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_APPLICATION = "UPDATE oauth_client SET name = ?, grant_types = ? "
             + "WHERE application_id = ?";
     private static final String UPDATE = "UPDATE oauth_client SET name = ?, grant_types = ?, can_introspect = ?, "
             + "enabled = ? WHERE client_id = ?";
     private static final String UPDATE_SECRET = "UPDATE oauth_client SET secret_digest = ? WHERE client_id = ?";
     private static final String DELETE = "DELETE FROM oauth_client WHERE client_id = ?";
+    private static final String HOLD_ACTIVE = "UPDATE oauth_client SET enabled = enabled "
+            + "WHERE client_id = ? AND enabled = TRUE AND secret_digest = ?";
 
     /**
      * @param connection a connection
@@ -115,25 +117,41 @@ public final class ClientStore {
     /**
      * @param connection a connection
      * @param client the new application
-     * @throws SQLException on a database failure, including a duplicate consumer key
+     * @throws SQLException on a database failure, including a consumer key taken by a client or a user name in any
+     *             case ({@link PrincipalNames#isNameTaken(SQLException)})
      */
     public void insert(Connection connection, ClientRecord client) throws SQLException {
+        PrincipalNames.register(connection, client.clientId(), PrincipalNames.CLIENT);
         try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
             ps.setString(1, client.clientId());
             ps.setString(2, client.secretDigest());
             ps.setString(3, client.name());
-            if (client.owner() == null) {
-                ps.setNull(4, Types.VARCHAR);
-            } else {
-                ps.setString(4, client.owner());
-            }
-            ps.setString(5, GrantTypeColumn.write(client.grantTypes()));
-            ps.setBoolean(6, client.canIntrospect());
-            ps.setBoolean(7, client.enabled());
-            ps.setLong(8, client.createdAt());
-            ps.setLong(9, client.applicationId());
-            ps.setString(10, client.keyType());
+            ps.setString(4, GrantTypeColumn.write(client.grantTypes()));
+            ps.setBoolean(5, client.canIntrospect());
+            ps.setBoolean(6, client.enabled());
+            ps.setLong(7, client.createdAt());
+            ps.setLong(8, client.applicationId());
+            ps.setString(9, client.keyType());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Takes the key set's row for the rest of the transaction if it is still enabled and has this secret: tokens
+     * inserted in the same transaction are then either seen and revoked by a concurrent disable, new secret or
+     * delete, or not issued at all.
+     *
+     * @param connection a connection in the transaction that issues the tokens
+     * @param clientId consumer key
+     * @param secretDigest the digest the client authenticated with
+     * @return whether the key set may get tokens
+     * @throws SQLException on a database failure
+     */
+    public boolean holdActive(Connection connection, String clientId, String secretDigest) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(HOLD_ACTIVE)) {
+            ps.setString(1, clientId);
+            ps.setString(2, secretDigest);
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -179,11 +197,12 @@ public final class ClientStore {
             ps.setString(1, clientId);
             ps.executeUpdate();
         }
+        PrincipalNames.release(connection, clientId, PrincipalNames.CLIENT);
     }
 
     private static ClientRecord read(ResultSet rs) throws SQLException {
-        Set<String> grants = GrantTypeColumn.read(rs.getString(5));
-        return new ClientRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), grants,
-                rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getString(10));
+        Set<String> grants = GrantTypeColumn.read(rs.getString(4));
+        return new ClientRecord(rs.getString(1), rs.getString(2), rs.getString(3), grants, rs.getBoolean(5),
+                rs.getBoolean(6), rs.getLong(7), rs.getLong(8), rs.getString(9));
     }
 }

@@ -21,8 +21,9 @@ package org.scopegate.token.store;
  * @param id cursor value
  * @param type {@link #TOKEN}, {@link #CLIENT} or {@link #USER}
  * @param value token digest, consumer key or user name
+ * @param createdAt when it was written, epoch milliseconds (the valves measure their feed lag from it)
  */
-public record RevocationEvent(long id, String type, String value) {
+public record RevocationEvent(long id, String type, String value, long createdAt) {
 
     /** An access token was revoked; the value is its digest. */
     public static final String TOKEN = "token";

@@ -36,7 +36,7 @@ public final class RevocationEventStore {
             "INSERT INTO oauth_revocation_event (event_type, event_value, created_at) VALUES (?, ?, ?)";
     private static final String MAX_ID = "SELECT MAX(id) FROM oauth_revocation_event";
     private static final String SELECT_AFTER =
-            "SELECT id, event_type, event_value FROM oauth_revocation_event WHERE id > ? ORDER BY id";
+            "SELECT id, event_type, event_value, created_at FROM oauth_revocation_event WHERE id > ? ORDER BY id";
     private static final String MAX_ID_BEFORE = "SELECT MAX(id) FROM oauth_revocation_event WHERE created_at < ?";
     private static final String DELETE_THROUGH = "DELETE FROM oauth_revocation_event WHERE id <= ?";
 
@@ -99,7 +99,7 @@ public final class RevocationEventStore {
             ps.setLong(1, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new RevocationEvent(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    events.add(new RevocationEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
                 }
             }
         }

@@ -22,16 +22,19 @@ package org.scopegate.token.store;
  * @param kind {@link #ACCESS} or {@link #REFRESH}
  * @param clientId application the token was issued to
  * @param username resource owner, {@code null} for client credentials
+ * @param userId the resource owner's id, {@code null} for client credentials
  * @param scope space-separated granted scope
  * @param grantType grant that issued the token
  * @param familyId digest of the first refresh token of the grant, {@code null} without refresh
+ * @param familyStartedAt epoch milliseconds at which the refresh family began, {@code null} without refresh
  * @param issuedAt epoch milliseconds
  * @param expiresAt epoch milliseconds
  * @param revoked whether it was revoked
  * @param used whether this refresh token was already exchanged
  */
-public record TokenRecord(String digest, char kind, String clientId, String username, String scope,
-        String grantType, String familyId, long issuedAt, long expiresAt, boolean revoked, boolean used) {
+public record TokenRecord(String digest, char kind, String clientId, String username, Long userId, String scope,
+        String grantType, String familyId, Long familyStartedAt, long issuedAt, long expiresAt, boolean revoked,
+        boolean used) {
 
     /** Kind of an access token. */
     public static final char ACCESS = 'A';

@@ -28,10 +28,10 @@ import java.util.List;
  */
 public final class TokenStore {
 
-    private static final String COLUMNS = "token_digest, token_kind, client_id, username, scope, grant_type, "
-            + "family_id, issued_at, expires_at, revoked, used";
+    private static final String COLUMNS = "token_digest, token_kind, client_id, username, user_id, scope, grant_type, "
+            + "family_id, family_started_at, issued_at, expires_at, revoked, used";
     private static final String INSERT = "INSERT INTO oauth_token (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE)";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM oauth_token WHERE token_digest = ?";
     private static final String MARK_USED = "UPDATE oauth_token SET used = TRUE "
             + "WHERE token_digest = ? AND used = FALSE AND revoked = FALSE";
@@ -46,7 +46,7 @@ public final class TokenStore {
     private static final String REVOKE_USER =
             "UPDATE oauth_token SET revoked = TRUE WHERE username = ? AND revoked = FALSE";
     private static final String LIVE_ACCESS_OF_USER = "SELECT " + COLUMNS + " FROM oauth_token "
-            + "WHERE client_id = ? AND username = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
+            + "WHERE client_id = ? AND user_id = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
             + "ORDER BY issued_at DESC";
     private static final String PURGE = "DELETE FROM oauth_token WHERE expires_at < ?";
 
@@ -64,11 +64,13 @@ public final class TokenStore {
                 ps.setString(2, String.valueOf(t.kind()));
                 ps.setString(3, t.clientId());
                 setNullable(ps, 4, t.username());
-                ps.setString(5, t.scope());
-                ps.setString(6, t.grantType());
-                setNullable(ps, 7, t.familyId());
-                ps.setLong(8, t.issuedAt());
-                ps.setLong(9, t.expiresAt());
+                setNullable(ps, 5, t.userId());
+                ps.setString(6, t.scope());
+                ps.setString(7, t.grantType());
+                setNullable(ps, 8, t.familyId());
+                setNullable(ps, 9, t.familyStartedAt());
+                ps.setLong(10, t.issuedAt());
+                ps.setLong(11, t.expiresAt());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -96,19 +98,19 @@ public final class TokenStore {
     /**
      * @param connection a connection
      * @param clientId consumer key
-     * @param username stored user name
+     * @param userId the user's id
      * @param now epoch milliseconds
      * @param limit most tokens returned
      * @return the user's access tokens of that key set that are neither revoked nor expired, newest first
      * @throws SQLException on a database failure
      */
-    public List<TokenRecord> liveAccessTokensOfUser(Connection connection, String clientId, String username,
+    public List<TokenRecord> liveAccessTokensOfUser(Connection connection, String clientId, long userId,
             long now, int limit) throws SQLException {
         List<TokenRecord> result = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(LIVE_ACCESS_OF_USER)) {
             ps.setMaxRows(limit);
             ps.setString(1, clientId);
-            ps.setString(2, username);
+            ps.setLong(2, userId);
             ps.setLong(3, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -207,15 +209,27 @@ public final class TokenStore {
     }
 
     private static TokenRecord read(ResultSet rs) throws SQLException {
-        return new TokenRecord(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getBoolean(10),
-                rs.getBoolean(11));
+        long userId = rs.getLong(5);
+        Long user = rs.wasNull() ? null : Long.valueOf(userId);
+        long familyStartedAt = rs.getLong(9);
+        Long familyStart = rs.wasNull() ? null : Long.valueOf(familyStartedAt);
+        return new TokenRecord(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), rs.getString(4), user,
+                rs.getString(6), rs.getString(7), rs.getString(8), familyStart, rs.getLong(10), rs.getLong(11),
+                rs.getBoolean(12), rs.getBoolean(13));
     }
 
     private static int update(Connection connection, String sql, String key) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, key);
             return ps.executeUpdate();
+        }
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value.longValue());
         }
     }
 

@@ -18,8 +18,10 @@ package org.scopegate.token.store;
 import java.util.Set;
 
 /**
- * A row of {@code oauth_user} with its roles.
+ * A row of {@code oauth_user} with its roles. What belongs to a user (applications, tokens, sessions) refers to its
+ * {@code id}, never to its name: a new user with the name of a deleted one inherits nothing.
  *
+ * @param id the surrogate key, never reused
  * @param username the name as typed when created
  * @param passwordHash PHC string
  * @param enabled whether the user may log in
@@ -27,8 +29,10 @@ import java.util.Set;
  * @param lockCount locks since the last successful login or unlock
  * @param lockedUntil epoch milliseconds until which the account is locked (0 when never)
  * @param createdAt epoch milliseconds
+ * @param securityVersion changes when the password changes or the user is disabled: a session or a grant that began
+ *            with another version no longer counts
  * @param roles role names
  */
-public record UserRecord(String username, String passwordHash, boolean enabled, int failedLogins, int lockCount,
-        long lockedUntil, long createdAt, Set<String> roles) {
+public record UserRecord(long id, String username, String passwordHash, boolean enabled, int failedLogins,
+        int lockCount, long lockedUntil, long createdAt, int securityVersion, Set<String> roles) {
 }

@@ -29,13 +29,16 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.client.ClientCredentials;
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
+import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
 
 /**
  * Base of the OAuth endpoints: accepts one HTTP method (others get 405 with {@code Allow}), marks every answer
- * {@code no-store}, turns an {@link OAuthException} into the RFC 6749 error JSON, and anything unexpected into a
+ * {@code no-store}, turns an {@link OAuthException} into the RFC 6749 error JSON, a server too busy to hash a
+ * password into 503 {@code temporarily_unavailable} with {@code Retry-After}, and anything unexpected into a
  * logged {@code server_error} without detail.
  */
 public abstract class OAuthEndpointServlet extends HttpServlet {
@@ -97,10 +100,27 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
                 log.debug("Answered [" + e.getErrorCode() + "] to [" + request.getMethod() + " "
                         + request.getRequestURI() + "]: " + e.getDescription());
             }
+            refused(request, e);
             responses.writeError(response, e);
+        } catch (PasswordHasherBusyException e) {
+            responses.writeBusy(response, e);
         } catch (SQLException | RuntimeException e) {
             responses.writeFailure(response, e, log,
                     Messages.get("oauthEndpoint.serverError", request.getMethod(), request.getRequestURI()));
+        }
+    }
+
+    /**
+     * Records a refusal in the audit log: an application that failed to authenticate. The token endpoint records its
+     * answers itself.
+     *
+     * @param request the request
+     * @param refusal what is answered
+     */
+    protected void refused(HttpServletRequest request, OAuthException refusal) {
+        if (OAuth2ErrorCodes.INVALID_CLIENT.equals(refusal.getErrorCode())) {
+            service.audit().clientAuthenticationFailed(TokenEndpointEvents.clientId(request, null),
+                    request.getServletPath().replace("/", ""), request.getRemoteAddr());
         }
     }
 

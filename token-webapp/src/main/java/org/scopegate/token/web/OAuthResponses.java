@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.juli.logging.Log;
-
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuthException;
@@ -124,6 +124,19 @@ public final class OAuthResponses {
     public void writeServerError(HttpServletResponse response) throws IOException {
         writeError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, OAuth2ErrorCodes.SERVER_ERROR,
                 "The server could not process the request");
+    }
+
+    /**
+     * Writes a 503 {@code temporarily_unavailable} with {@code Retry-After}: too many password checks at once.
+     *
+     * @param response the response
+     * @param busy the refusal of the password hasher
+     * @throws IOException when the client went away
+     */
+    public void writeBusy(HttpServletResponse response, PasswordHasherBusyException busy) throws IOException {
+        response.setHeader("Retry-After", String.valueOf(busy.getRetryAfterSeconds()));
+        writeError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+                "Too many password checks at once: retry after " + busy.getRetryAfterSeconds() + " s");
     }
 
     /**

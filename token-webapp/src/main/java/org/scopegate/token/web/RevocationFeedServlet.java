@@ -60,7 +60,7 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
             long purgedThrough = service().settings().getLong(c, SettingStore.REVOCATION_PURGED_THROUGH, 0);
             long current = Math.max(service().events().maxId(c), purgedThrough);
             Map<String, Object> answer = new LinkedHashMap<>();
-            List<Map<String, String>> events = new ArrayList<>();
+            List<Map<String, Object>> events = new ArrayList<>();
             long cursor = current;
             boolean reset = false;
             if (after >= 0) {
@@ -69,9 +69,10 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
                 } else {
                     cursor = after;
                     for (RevocationEvent e : service().events().after(c, after, MAX_EVENTS)) {
-                        Map<String, String> event = new LinkedHashMap<>();
+                        Map<String, Object> event = new LinkedHashMap<>();
                         event.put("type", e.type());
                         event.put("value", e.value());
+                        event.put("at", Long.valueOf(e.createdAt()));
                         events.add(event);
                         cursor = e.id();
                     }

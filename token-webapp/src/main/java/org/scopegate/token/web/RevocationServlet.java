@@ -21,10 +21,12 @@ import java.sql.SQLException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.token.audit.AuditActor;
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.TokenRecord;
 
 /**
@@ -58,11 +60,14 @@ public final class RevocationServlet extends OAuthEndpointServlet {
                 throw OAuthException.unauthorizedClient("The token was not issued to this client");
             }
             long now = service().clock().getAsLong();
+            int count = 1;
             if (record.kind() == TokenRecord.REFRESH && record.familyId() != null) {
-                service().revoker().revokeFamily(c, record.familyId(), now);
+                count = service().revoker().revokeFamily(c, record.familyId(), now);
             } else {
                 service().revoker().revokeAccessToken(c, digest, now);
             }
+            service().revoked(AuditActor.of(client.clientId(), request), RevocationCause.CLIENT_REQUEST, count,
+                    "token", Digests.shortForm(digest));
             return null;
         });
         responses().writeEmpty(response);

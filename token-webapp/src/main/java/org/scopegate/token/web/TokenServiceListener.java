@@ -38,8 +38,11 @@ import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminSecret;
+import org.scopegate.token.audit.AuditActor;
+import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientAuthenticator;
 import org.scopegate.token.config.TokenServiceConfig;
+import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.crypto.SecretGenerator;
 import org.scopegate.token.grant.ClientCredentialsGrantHandler;
@@ -50,19 +53,24 @@ import org.scopegate.token.grant.RefreshTokenGrantHandler;
 import org.scopegate.token.grant.ScopeResolver;
 import org.scopegate.token.grant.TokenIssuer;
 import org.scopegate.token.grant.UserAuthenticator;
+import org.scopegate.token.metrics.LiveTokenCount;
+import org.scopegate.token.metrics.MetricsExport;
+import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.stats.UsageStatistics;
 import org.scopegate.token.store.ApplicationStore;
 import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
+import org.scopegate.token.store.LiveTokenCounter;
 import org.scopegate.token.store.QuotaCountStore;
+import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
-import org.scopegate.token.store.TierStore;
 import org.scopegate.token.store.SettingStore;
 import org.scopegate.token.store.StoreFailures;
 import org.scopegate.token.store.StoreSettingsException;
 import org.scopegate.token.store.StoreStarter;
+import org.scopegate.token.store.TierStore;
 import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
@@ -87,6 +95,7 @@ public final class TokenServiceListener implements ServletContextListener {
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
     private StoreStarter starter;
+    private MetricsExport metricsExport;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -111,11 +120,16 @@ public final class TokenServiceListener implements ServletContextListener {
                 return t;
             });
             ScheduledExecutorService tasks = scheduler;
+            service.hasher().statistics().observeWith(service.metrics()::passwordHashed);
+            metricsExport = MetricsExport.start(service.metrics(), context.getContextPath());
             starter = new StoreStarter(database, context.getClassLoader(), service.scopes(), config.defaultScope(),
                     tasks, () -> {
                         TokenPurger purger = new TokenPurger(service.database(), service.tokens(), service.events(),
                                 service.settings(), service.clock());
                         tasks.scheduleWithFixedDelay(purger, config.purgeInterval(), config.purgeInterval(),
+                                TimeUnit.SECONDS);
+                        tasks.scheduleWithFixedDelay(new LiveTokenCount(service.database(), new LiveTokenCounter(),
+                                service.metrics(), service.clock()), 0, LiveTokenCount.INTERVAL_SECONDS,
                                 TimeUnit.SECONDS);
                         log.info(Messages.get("tokenServiceListener.started",
                                 String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
@@ -159,7 +173,8 @@ public final class TokenServiceListener implements ServletContextListener {
     private static TokenService build(TokenServiceConfig config, Database database) throws IOException {
         LongSupplier clock = System::currentTimeMillis;
         SecretGenerator secrets = new SecretGenerator();
-        PasswordHasher hasher = new PasswordHasher(config.passwordHash(), secrets);
+        PasswordHasher hasher = new PasswordHasher(config.passwordHash(), secrets, config.passwordHashQueue(),
+                config.passwordHashWait());
         UserStore users = new UserStore();
         ClientStore clients = new ClientStore();
         ScopeStore scopes = new ScopeStore();
@@ -170,17 +185,31 @@ public final class TokenServiceListener implements ServletContextListener {
         ScopeResolver scopeResolver = new ScopeResolver(config.defaultScope());
         ApplicationStore applications = new ApplicationStore();
         UsageStatistics statistics = new UsageStatistics();
-        TokenIssuer issuer = new TokenIssuer(tokens, secrets, statistics, config.accessTokenLifetime(),
-                config.refreshTokenLifetime());
-        LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration());
-        UserAuthenticator userAuthenticator = new UserAuthenticator(users, hasher, lockout, clock);
-        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, scopes, scopeResolver, issuer,
-                statistics, clock);
+        TokenIssuer issuer = new TokenIssuer(tokens, clients, secrets, statistics, config.accessTokenLifetime(),
+                config.refreshTokenLifetime(), config.refreshFamilyMaxAge());
+        LockoutPolicy lockout = new LockoutPolicy(config.lockoutThreshold(), config.lockoutDuration(),
+                config.lockoutMaxDuration(), claimTimeoutMillis(config));
+        UserAuthenticator userAuthenticator = new UserAuthenticator(database, users, hasher, lockout, clock);
+        TokenServiceMetrics metrics = new TokenServiceMetrics();
+        AuditLog audit = new AuditLog(clock);
+        userAuthenticator.reportLockoutsTo((user, until, failures) -> {
+            metrics.lockout();
+            audit.accountLocked(user, until, failures);
+        });
+        PasswordGrantHandler passwordGrant = new PasswordGrantHandler(userAuthenticator, users, scopes,
+                scopeResolver, issuer, statistics, clock);
+        RefreshTokenGrantHandler refreshGrant = new RefreshTokenGrantHandler(database, tokens, revoker, issuer, users,
+                scopes, scopeResolver, clock);
+        refreshGrant.reportReuseTo((client, digest, revoked) -> {
+            metrics.revoked(RevocationCause.REFRESH_TOKEN_REUSE, revoked);
+            audit.tokensRevoked(new AuditActor(client, null), RevocationCause.REFRESH_TOKEN_REUSE, revoked, "token",
+                    Digests.shortForm(digest));
+        });
         Map<String, GrantHandler> handlers = new HashMap<>();
         for (GrantHandler handler : new GrantHandler[] {
                 passwordGrant,
-                new RefreshTokenGrantHandler(tokens, revoker, issuer, clock),
-                new ClientCredentialsGrantHandler(scopes, scopeResolver, issuer, clock) }) {
+                refreshGrant,
+                new ClientCredentialsGrantHandler(database, scopes, scopeResolver, issuer, clock) }) {
             handlers.put(handler.grantType(), handler);
         }
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
@@ -189,10 +218,23 @@ public final class TokenServiceListener implements ServletContextListener {
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
                 new Throttling(new TierStore(), new QuotaCountStore(), new GrantRateLimiter(
                         config.grantRateLimits().perClient(), config.grantRateLimits().perAddress(),
-                        config.grantRateLimits().windowSeconds(), GRANT_LIMIT_ENTRIES, System::nanoTime)));
+                        config.grantRateLimits().windowSeconds(), GRANT_LIMIT_ENTRIES, System::nanoTime)),
+                metrics, audit);
+    }
+
+    /**
+     * How long an unreleased lockout claim counts: well beyond the longest wait for a hash plus the hash itself, so
+     * that only the claims of a server that died while hashing expire.
+     */
+    private static long claimTimeoutMillis(TokenServiceConfig config) {
+        return Math.max(60_000L, 10 * config.passwordHashWait());
     }
 
     private void shutdown(ClassLoader classLoader) {
+        if (metricsExport != null) {
+            metricsExport.close();
+            metricsExport = null;
+        }
         if (starter != null) {
             starter.stop();
             starter = null;

@@ -18,15 +18,17 @@ package org.scopegate.token.web;
 import java.io.IOException;
 import java.sql.SQLException;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.GrantHandler;
-import org.scopegate.token.grant.TokenResponse;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.store.ClientRecord;
 import org.scopegate.token.throttle.GrantRateLimiter;
 
 /**
@@ -39,6 +41,19 @@ import org.scopegate.token.throttle.GrantRateLimiter;
 public final class TokenServlet extends OAuthEndpointServlet {
 
     private static final long serialVersionUID = 1L;
+
+    private transient TokenEndpointEvents events;
+
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        events = new TokenEndpointEvents(service().metrics(), service().audit());
+    }
+
+    @Override
+    protected void refused(HttpServletRequest request, OAuthException refusal) {
+        // Every answer of the token endpoint is recorded by TokenEndpointEvents
+    }
 
     @Override
     protected String allowedMethod() {
@@ -54,14 +69,16 @@ public final class TokenServlet extends OAuthEndpointServlet {
                     "No such endpoint");
             return;
         }
-        FormParameters parameters = FormRequests.read(request);
-        String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
-        GrantRateLimiter limiter = service().throttling().grantLimiter();
-        boolean limited = GrantRateLimiter.limits(grantType);
-        if (limited) {
-            limiter.checkAddress(request.getRemoteAddr());
-        }
-        TokenResponse token = withClient(request, parameters, (c, client) -> {
+        FormParameters parameters = null;
+        try {
+            parameters = FormRequests.read(request);
+            String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
+            GrantRateLimiter limiter = service().throttling().grantLimiter();
+            boolean limited = GrantRateLimiter.limits(grantType);
+            if (limited) {
+                limiter.checkAddress(request.getRemoteAddr());
+            }
+            ClientRecord client = withClient(request, parameters, (c, authenticated) -> authenticated);
             GrantHandler handler = service().grantHandlers().get(grantType);
             if (handler == null) {
                 throw OAuthException.unsupportedGrantType("Unsupported grant_type");
@@ -72,8 +89,18 @@ public final class TokenServlet extends OAuthEndpointServlet {
             if (limited) {
                 limiter.checkClient(client.clientId());
             }
-            return handler.handle(c, client, parameters);
-        });
-        responses().writeToken(response, token);
+            // The connection of the client check is back in the pool: a password grant may wait for its hash.
+            responses().writeToken(response, handler.handle(client, parameters));
+            events.issued(request, parameters);
+        } catch (OAuthException e) {
+            events.refused(request, parameters, e);
+            throw e;
+        } catch (PasswordHasherBusyException e) {
+            events.busy(request, parameters);
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            events.failed(request, parameters);
+            throw e;
+        }
     }
 }

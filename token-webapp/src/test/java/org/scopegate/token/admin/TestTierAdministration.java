@@ -141,7 +141,7 @@ public class TestTierAdministration {
         JsonNode feed = EmbeddedTokenServer.json(server.send("/revocations?after=" + cursor, "GET", introspector,
                 null, null));
         Assertions.assertTrue(feed.get("events").toString().contains("{\"type\":\"client\",\"value\":\"" + app[0]
-                + "\"}"), feed.toString());
+                + "\","), feed.toString());
         Assertions.assertTrue(introspect(token).get("active").asBoolean(), "a tier change revokes nothing");
         Assertions.assertEquals(1, EmbeddedTokenServer.json(server.admin("GET", "/tiers/Five", null))
                 .get("applications").asLong());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 public class TestLockoutPolicy {
 
-    private final LockoutPolicy policy = new LockoutPolicy(5, 300);
+    private final LockoutPolicy policy = new LockoutPolicy(5, 300, 3600, 60_000);
 
     @Test
     public void shouldLockWhenThresholdReachedThenTrue() {
@@ -41,13 +41,21 @@ public class TestLockoutPolicy {
     }
 
     @Test
-    public void lockDurationWhenManyLocksThenCappedWithoutOverflow() {
+    public void lockDurationWhenManyLocksThenCappedAtLongestLockWithoutOverflow() {
         // TEST
-        long duration = policy.lockDurationMillis(1000);
+        long fifth = policy.lockDurationMillis(5);
+        long many = policy.lockDurationMillis(Integer.MAX_VALUE);
 
-        // VERIFY
-        Assertions.assertEquals(300_000L << 20, duration);
-        Assertions.assertTrue(policy.lockedUntil(1000, Long.MAX_VALUE - 5) > 0);
+        // VERIFY: 300 s doubled four times is 4800 s, more than the longest lock of 3600 s
+        Assertions.assertEquals(3_600_000L, fifth);
+        Assertions.assertEquals(3_600_000L, many);
+        Assertions.assertEquals(Long.MAX_VALUE, policy.lockedUntil(Integer.MAX_VALUE, Long.MAX_VALUE - 5));
+    }
+
+    @Test
+    public void constructWhenLongestLockShorterThanFirstThenRejected() {
+        // TEST and VERIFY
+        Assertions.assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, 300, 299, 60_000));
     }
 
     @Test

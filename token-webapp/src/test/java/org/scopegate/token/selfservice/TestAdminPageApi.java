@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scopegate.token.EmbeddedTokenServer;
+import org.scopegate.token.SessionClient;
 
 /**
  * The operations of the administration page: the admin API under {@code /api/admin/}, with the administrator's

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scopegate.token.EmbeddedTokenServer;
+import org.scopegate.token.SessionClient;
 
 /**
  * The self-service API of the pages: sessions, CSRF, applications and keys, tokens from the page, ownership,
@@ -256,7 +257,7 @@ public class TestSelfServiceApi {
         Assertions.assertFalse(introspect(pageToken).get("active").asBoolean());
         Assertions.assertTrue(introspect(sandboxToken).get("active").asBoolean(), "the other key set keeps its own");
         Assertions.assertTrue(feed(cursor).get("events").toString()
-                .contains("{\"type\":\"client\",\"value\":\"" + keys.get("client_id").asText() + "\"}"));
+                .contains("{\"type\":\"client\",\"value\":\"" + keys.get("client_id").asText() + "\","));
         Assertions.assertEquals(401, passwordGrant(keys, name, "read").statusCode());
         Assertions.assertEquals(200, passwordGrant(regenerated, name, "read").statusCode());
     }

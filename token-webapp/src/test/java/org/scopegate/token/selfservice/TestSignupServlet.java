@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scopegate.token.EmbeddedTokenServer;
+import org.scopegate.token.SessionClient;
 
 /**
  * Self sign-up over HTTP: the switch, the rules, duplicates.

@@ -152,8 +152,8 @@ public class TestUsageStatistics {
         long app = newApplication();
         TokenStore tokens = new TokenStore();
         database.call(c -> {
-            tokens.insert(c, List.of(new TokenRecord("a".repeat(64), TokenRecord.ACCESS, "client-1", "alice", "read",
-                    "password", null, NOW - 7200_000L, NOW - 3600_000L, false, false)));
+            tokens.insert(c, List.of(new TokenRecord("a".repeat(64), TokenRecord.ACCESS, "client-1", "alice", null,
+                    "read", "password", null, null, NOW - 7200_000L, NOW - 3600_000L, false, false)));
             statistics.recordIssued(c, app, "password", NOW - 7200_000L);
             statistics.recordPasswordUser(c, app, "alice", NOW - 7200_000L);
             return null;
@@ -177,6 +177,8 @@ public class TestUsageStatistics {
         Flyway.configure(getClass().getClassLoader()).dataSource(dataSource).locations("classpath:db/migration")
                 .target("1").load().migrate();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO oauth_user (username, username_key, password_hash, enabled, failed_logins, "
+                    + "lock_count, locked_until, created_at) VALUES ('Ops', 'ops', '$x', TRUE, 0, 0, 0, 1)");
             st.executeUpdate("INSERT INTO oauth_client (client_id, secret_digest, name, owner, grant_types, "
                     + "can_introspect, enabled, created_at) VALUES ('one', '" + "0".repeat(64)
                     + "', 'shop', 'ops', 'password refresh_token', FALSE, TRUE, 5)");
@@ -197,7 +199,7 @@ public class TestUsageStatistics {
         Assertions.assertNotEquals(one.applicationId(), two.applicationId());
         ApplicationRecord shop = database.call(c -> applications.find(c, one.applicationId()));
         Assertions.assertEquals("shop", shop.name());
-        Assertions.assertEquals("ops", shop.owner());
+        Assertions.assertEquals("Ops", shop.owner(), "the owner is the user, by id since version 4");
         Assertions.assertEquals(Set.of("password", "refresh_token"), shop.grantTypes());
         Assertions.assertEquals(5L, shop.createdAt());
         Assertions.assertNull(database.call(c -> applications.find(c, two.applicationId())).owner());
@@ -213,6 +215,6 @@ public class TestUsageStatistics {
     }
 
     private long newApplication() throws SQLException {
-        return database.call(c -> new ApplicationStore().insert(c, "app", "alice", Set.of("password"), NOW)).id();
+        return database.call(c -> new ApplicationStore().insert(c, "app", null, Set.of("password"), NOW)).id();
     }
 }

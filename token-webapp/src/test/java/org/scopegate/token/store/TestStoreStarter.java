@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.scopegate.testsupport.Poll;
 import org.scopegate.testsupport.PostgresCluster;
 import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.EmbeddedTokenServer;
@@ -83,12 +85,9 @@ public class TestStoreStarter {
             HttpResponse<String> adminWhileDown = server.admin("GET", "/users", null);
             Thread.sleep(1500);
             cluster.start();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            int status = 503;
-            while (status == 503 && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                status = server.admin("GET", "/users", null).statusCode();
-            }
+            int status = Poll.within("the store opens once the database is back", Duration.ofSeconds(60),
+                    () -> Integer.valueOf(server.admin("GET", "/users", null).statusCode()),
+                    s -> s.intValue() != 503).value().intValue();
 
             // VERIFY
             Assertions.assertEquals(LifecycleState.STARTED, state, "a database that is down does not stop the webapp");

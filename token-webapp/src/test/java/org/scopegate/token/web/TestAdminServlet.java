@@ -132,6 +132,9 @@ public class TestAdminServlet {
 
     @Test
     public void createClientWhenPostedThenSecretShownOnceAndNeverListed() {
+        // PREPARE
+        server.createUser("ops", "ops-Kq7#vR2!pXz9");
+
         // TEST
         HttpResponse<String> created = server.admin("POST", "/clients",
                 "{\"name\":\"shop\",\"grant_types\":[\"password\"],\"introspect\":false,\"owner\":\"ops\"}");

@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.scopegate.testsupport.Poll;
 import org.scopegate.testsupport.PostgresCluster;
 import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.EmbeddedTokenServer;
@@ -167,20 +169,15 @@ public class TestStoreUnavailable {
 
     private static int waitingSession(Connection observer) throws Exception {
         // auto-commit: pg_stat_activity is read afresh by each transaction only
-        long deadline = System.nanoTime() + 20_000_000_000L;
         try (PreparedStatement ps = observer.prepareStatement("SELECT pid FROM pg_stat_activity "
                 + "WHERE datname = ? AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")) {
             ps.setString(1, database.name());
-            while (System.nanoTime() < deadline) {
+            return Poll.within("the grant waits for the lock", Duration.ofSeconds(20), () -> {
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return rs.getInt(1);
-                    }
+                    return rs.next() ? Integer.valueOf(rs.getInt(1)) : null;
                 }
-                Thread.sleep(20);
-            }
+            }, pid -> pid != null).value().intValue();
         }
-        throw new AssertionError("the grant never waited for the lock");
     }
 
     private static long tokenRows() throws Exception {

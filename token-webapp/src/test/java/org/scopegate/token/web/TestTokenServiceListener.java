@@ -18,6 +18,10 @@ package org.scopegate.token.web;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -31,6 +35,8 @@ import org.scopegate.token.EmbeddedTokenServer;
  * parameters.
  */
 public class TestTokenServiceListener {
+
+    private static final String PASSWORD = "Walnut-Ember-3318";
 
     @Test
     public void startWhenConfigurationInvalidThenWebappFails() throws Exception {
@@ -49,17 +55,29 @@ public class TestTokenServiceListener {
         }
     }
 
+    private static String storedHash(EmbeddedTokenServer server, String username) throws SQLException {
+        try (Connection c = server.openStore();
+                PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM oauth_user WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                Assertions.assertTrue(rs.next(), "no user " + username);
+                return rs.getString(1);
+            }
+        }
+    }
+
     @Test
     public void restartWhenSameStoreThenIssuedTokensStillValidAndOldHashUpgraded() throws Exception {
         // PREPARE
         Path base = Files.createTempDirectory("token-restart");
         EmbeddedTokenServer first = new EmbeddedTokenServer(base);
         Assertions.assertEquals(LifecycleState.STARTED, first.start());
-        first.createUser("alice", "pw");
+        first.createUser("alice", PASSWORD);
         String[] app = first.createClient(true, "password", "refresh_token");
         String auth = EmbeddedTokenServer.basic(app[0], app[1]);
         JsonNode tokens = EmbeddedTokenServer.json(first.postForm("", auth,
-                "grant_type=password&username=alice&password=pw"));
+                "grant_type=password&username=alice&password=" + PASSWORD));
+        String hashBefore = storedHash(first, "alice");
         first.stop();
         EmbeddedTokenServer second = new EmbeddedTokenServer(base).with("argon2MemoryKiB", "128");
 
@@ -68,12 +86,18 @@ public class TestTokenServiceListener {
             Assertions.assertEquals(LifecycleState.STARTED, second.start());
             JsonNode answer = EmbeddedTokenServer.json(second.postForm("/introspect", auth,
                     "token=" + tokens.get("access_token").asText()));
-            HttpResponse<String> login = second.postForm("", auth, "grant_type=password&username=alice&password=pw");
-            HttpResponse<String> again = second.postForm("", auth, "grant_type=password&username=alice&password=pw");
+            HttpResponse<String> login = second.postForm("", auth,
+                    "grant_type=password&username=alice&password=" + PASSWORD);
+            String hashAfter = storedHash(second, "alice");
+            HttpResponse<String> again = second.postForm("", auth,
+                    "grant_type=password&username=alice&password=" + PASSWORD);
 
             // VERIFY
             Assertions.assertTrue(answer.get("active").asBoolean());
             Assertions.assertEquals(200, login.statusCode(), login.body());
+            Assertions.assertTrue(hashBefore.startsWith("$argon2id$v=19$m=64,t=1,p=1$"), hashBefore);
+            Assertions.assertTrue(hashAfter.startsWith("$argon2id$v=19$m=128,t=1,p=1$"),
+                    "the stored hash was not upgraded at the good login: " + hashAfter);
             Assertions.assertEquals(200, again.statusCode(), "the upgraded hash must verify");
             HttpResponse<String> refreshed = second.postForm("", auth,
                     "grant_type=refresh_token&refresh_token=" + tokens.get("refresh_token").asText());

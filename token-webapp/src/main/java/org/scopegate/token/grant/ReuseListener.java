@@ -13,24 +13,23 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.selfservice;
+package org.scopegate.token.grant;
 
 /**
- * Who holds a self-service session.
- *
- * @param username the stored user name, or {@code admin} for the administrator
- * @param admin whether this is the administrator (signed in with the admin secret)
- * @param csrfToken the synchronizer token of the session
+ * Told when a refresh token presented a second time made its whole family revoked (for the metrics and the audit
+ * log).
  */
-public record SignedInUser(String username, boolean admin, String csrfToken) {
+@FunctionalInterface
+public interface ReuseListener {
+
+    /** Listens to nothing. */
+    ReuseListener NONE = (clientId, tokenDigest, revoked) -> {
+    };
 
     /**
-     * Never shows the CSRF token.
-     *
-     * @return the user name and kind
+     * @param clientId the application that presented it
+     * @param tokenDigest the refresh token's SHA-256, hex (never the token)
+     * @param revoked token rows revoked
      */
-    @Override
-    public String toString() {
-        return "SignedInUser[username=" + username + ", admin=" + admin + "]";
-    }
+    void familyRevoked(String clientId, String tokenDigest, int revoked);
 }

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.selfservice;
+package org.scopegate.token;
 
 import java.io.IOException;
 import java.net.CookieManager;
@@ -27,25 +27,27 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.scopegate.token.EmbeddedTokenServer;
 
 /**
  * A browser-like client of the self-service API: keeps its cookies, sends JSON and the session's CSRF token.
  */
-final class SessionClient {
+public final class SessionClient {
 
     private final EmbeddedTokenServer server;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient http;
     private String csrf;
 
-    SessionClient(EmbeddedTokenServer server) {
+    /**
+     * @param server the token service to talk to
+     */
+    public SessionClient(EmbeddedTokenServer server) {
         this.server = server;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** Signs in; returns the answer and remembers the CSRF token. */
-    HttpResponse<String> signIn(String username, String password) {
+    public HttpResponse<String> signIn(String username, String password) {
         HttpResponse<String> response = send("POST", "/api/session", "{\"username\":" + quote(username)
                 + ",\"password\":" + quote(password) + "}", null);
         if (response.statusCode() == 200) {
@@ -55,7 +57,7 @@ final class SessionClient {
     }
 
     /** Signs in and fails unless it worked. */
-    SessionClient signedIn(String username, String password) {
+    public SessionClient signedIn(String username, String password) {
         HttpResponse<String> response = signIn(username, password);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("sign-in failed: " + response.body());
@@ -63,22 +65,22 @@ final class SessionClient {
         return this;
     }
 
-    String csrf() {
+    public String csrf() {
         return csrf;
     }
 
-    String sessionCookie() {
+    public String sessionCookie() {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("SGSESSION"))
                 .map(c -> c.getValue()).findFirst().orElse(null);
     }
 
     /** A call with the session's CSRF token. */
-    HttpResponse<String> call(String method, String path, String json) {
+    public HttpResponse<String> call(String method, String path, String json) {
         return send(method, path, json, csrf);
     }
 
     /** A call with the given CSRF token header, or none for {@code null}. */
-    HttpResponse<String> send(String method, String path, String json, String csrfToken) {
+    public HttpResponse<String> send(String method, String path, String json, String csrfToken) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server.url() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
@@ -100,7 +102,7 @@ final class SessionClient {
     }
 
     /** A call that must answer the given status; returns the JSON body (or null when empty). */
-    JsonNode expect(int status, String method, String path, String json) {
+    public JsonNode expect(int status, String method, String path, String json) {
         HttpResponse<String> response = call(method, path, json);
         if (response.statusCode() != status) {
             throw new IllegalStateException(method + " " + path + ": expected " + status + " but got "
@@ -109,7 +111,7 @@ final class SessionClient {
         return response.body().isEmpty() ? null : EmbeddedTokenServer.json(response);
     }
 
-    static String quote(String text) {
+    public static String quote(String text) {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.selfservice;
+package org.scopegate.token.session;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

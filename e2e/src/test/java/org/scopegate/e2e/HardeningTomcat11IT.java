@@ -1,0 +1,31 @@
+/*
+ * Copyright the ScopeGate authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.e2e;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Tomcat 11 as the demo sets it up, tried as an attacker would (the {@link SharedTomcat11}).
+ */
+@ExtendWith(SharedTomcat11.class)
+class HardeningTomcat11IT extends AbstractHardeningIT {
+
+    @BeforeAll
+    static void start() throws Exception {
+        use(SharedTomcat11.server());
+    }
+}

@@ -1,0 +1,34 @@
+/*
+ * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.scopegate.token.grant;
+
+/**
+ * Told when an account is locked (for the metrics and the audit log).
+ */
+@FunctionalInterface
+public interface LockoutListener {
+
+    /** Listens to nothing. */
+    LockoutListener NONE = (username, lockedUntil, failures) -> {
+    };
+
+    /**
+     * @param username the user
+     * @param lockedUntil epoch milliseconds
+     * @param failures failed logins in a row
+     */
+    void locked(String username, long lockedUntil, int failures);
+}
