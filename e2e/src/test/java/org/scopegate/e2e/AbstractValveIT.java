@@ -111,6 +111,13 @@ abstract class AbstractValveIT {
     }
 
     @Test
+    void revokeThenUseAtOnceAThousandTimesThenNeverAdmitted() throws Exception {
+        int admitted = RevokeThenUse.admittedAfterRevoke(grants, http, server.get("PROTECTED_URL"), 1000,
+                "Tomcat " + server.get("TOMCAT_VERSION") + ", valve on the key manager");
+        assertEquals(0, admitted, "requests admitted after /token/revoke answered");
+    }
+
+    @Test
     void noTokenGetsABareBearerChallenge() throws Exception {
         for (Http.Response r : new Http.Response[] {http.get(server.get("PROTECTED_URL"), null),
                 http.get(server.get("SCOPED_URL"), null), http.post(ordersUrl(), null)}) {

@@ -129,6 +129,49 @@ public final class DemoServer implements AutoCloseable {
         return start(name, tomcatVersion, portOffset, extra, true);
     }
 
+    /**
+     * Starts a demo Tomcat with the token service, the valve and the sample webapp, with more demo settings (for
+     * example {@code DEMO_STORE=postgres}, or {@code DEMO_JDBC_URL} and its user and password to join the store of
+     * another key manager).
+     *
+     * @param name its directory name
+     * @param tomcatVersion the distribution version
+     * @param portOffset the port offset
+     * @param extra more environment of {@code scripts/demo}
+     * @return the running server
+     * @throws Exception when it does not start
+     */
+    public static DemoServer startAll(String name, String tomcatVersion, int portOffset, Map<String, String> extra)
+            throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(extra);
+        env.put("DEMO_ROLE", "all");
+        return start(name, tomcatVersion, portOffset, env, true);
+    }
+
+    /**
+     * Starts a gateway Tomcat (valve + orders.war) that knows several key managers
+     * ({@code KEY_MANAGER_URL} space-separated).
+     *
+     * @param name its directory name
+     * @param tomcatVersion the distribution version
+     * @param portOffset the port offset
+     * @param keyManagers the key managers, on one store; the first one's settings give the valve's secret
+     * @return the running server
+     * @throws Exception when it does not start
+     */
+    public static DemoServer startGateway(String name, String tomcatVersion, int portOffset,
+            List<DemoServer> keyManagers) throws Exception {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("DEMO_ROLE", "gateway");
+        List<String> urls = new ArrayList<>();
+        for (DemoServer k : keyManagers) {
+            urls.add(k.get("KEY_MANAGER_URL"));
+        }
+        extra.put("KEY_MANAGER_URL", String.join(" ", urls));
+        extra.put("VALVE_CLIENT_SECRET", keyManagers.get(0).get("VALVE_CLIENT_SECRET"));
+        return start(name, tomcatVersion, portOffset, extra, true);
+    }
+
     private static DemoServer start(String name, String tomcatVersion, int portOffset, Map<String, String> extra,
             boolean fresh) throws Exception {
         Path dir = workDir().resolve(name);

@@ -75,6 +75,20 @@ public final class Grants {
     }
 
     /**
+     * Refresh grant for the demo application: a new access token, and the next refresh token of the family.
+     *
+     * @param refreshToken the current refresh token
+     * @return the token answer (asserted 200)
+     * @throws Exception on I/O failure
+     */
+    public JsonNode refresh(String refreshToken) throws Exception {
+        Http.Response r = http.postForm(server.get("TOKEN_URL"), basic(),
+                "grant_type=refresh_token&refresh_token=" + Http.form(refreshToken));
+        assertEquals(200, r.status(), () -> "refresh grant: " + r);
+        return r.json();
+    }
+
+    /**
      * RFC 7009 revocation by the demo application.
      *
      * @param token the token

@@ -94,6 +94,13 @@ class KeyManagerGatewayIT {
     }
 
     @Test
+    void revokeAtTheKeyManagerThenUseAtTheGatewayAtOnceAThousandTimesThenNeverAdmitted() throws Exception {
+        int admitted = RevokeThenUse.admittedAfterRevoke(grants, gwHttp, gateway.get("PROTECTED_URL"), 1000,
+                "key manager + gateway (Tomcat " + gateway.get("TOMCAT_VERSION") + ")");
+        assertEquals(0, admitted, "requests admitted at the gateway after /token/revoke answered at the key manager");
+    }
+
+    @Test
     void disabledUserReachesTheGatewayWithinTwoSeconds() throws Exception {
         String token = grants.password(keyManager.get("USERNAME2"), keyManager.get("PASSWORD2"), "read")
                 .path("access_token").asText();

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.naming.Context;
+import javax.management.ObjectName;
 import javax.naming.NamingException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -48,7 +49,9 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.modeler.Registry;
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.feed.KeyManagerFeeds;
 import org.scopegate.valve.introspect.DataSourceTokenIntrospector;
 import org.scopegate.valve.introspect.FailoverTokenIntrospector;
 import org.scopegate.valve.introspect.HttpTokenIntrospector;
@@ -56,6 +59,7 @@ import org.scopegate.valve.introspect.IntrospectionException;
 import org.scopegate.valve.introspect.IntrospectionStatistics;
 import org.scopegate.valve.introspect.KeyManager;
 import org.scopegate.valve.introspect.LoopbackHost;
+import org.scopegate.valve.introspect.RevocationFeed;
 import org.scopegate.valve.introspect.RevocationFeedPoller;
 import org.scopegate.valve.introspect.ServiceHealth;
 import org.scopegate.valve.introspect.TokenDigest;
@@ -86,9 +90,10 @@ import org.scopegate.valve.throttle.ThrottleDecision;
  *        clientId="scope-valve" clientSecret="${scope.valve.clientSecret}"/&gt;
  * </pre>
  *
- * Tokens are checked with RFC 7662 introspection (or, on one server, by reading the store through a global JNDI
- * DataSource), answers are cached, and the revocation feed keeps the cache honest: a revoked token is refused
- * within {@code revocationPollInterval + revocationMaxLag} ms (2 s with the defaults). Refusals follow RFC 6750
+ * Tokens are checked with RFC 7662 introspection at one key manager or several (or, on one server, by reading the
+ * store through a global JNDI DataSource), answers are cached, and the pushed revocation feed of every key manager
+ * keeps the cache honest: a revocation answers only once this valve has applied and acknowledged it, and a valve
+ * out of contact stops trusting its cache within {@code revocationMaxLag} ms. Refusals follow RFC 6750
  * section 3 and are written by the valve itself; a failing token service gives 503, never a pass. An admitted
  * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
  * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}. Requests are counted
@@ -190,11 +195,12 @@ public class ScopeValve extends ValveBase implements ValveFigures {
 
     private volatile ReloadingScopeRules rules;
     private volatile TokenValidator validator;
-    private volatile RevocationFeedPoller poller;
+    private volatile RevocationFeed poller;
     private volatile TokenInfoCache cache;
     private volatile ServiceHealth tokenServiceHealth;
     private volatile ValveMetrics metrics = ValveMetrics.NONE;
     private volatile List<KeyManager> keyManagers = List.of();
+    private volatile List<ObjectName> keyManagerNames = List.of();
     private volatile RequestThrottle throttle;
     private volatile QuotaCountSync quotaSync;
 
@@ -394,8 +400,9 @@ public class ScopeValve extends ValveBase implements ValveFigures {
 
 
     /**
-     * The time between the starts of two polls of the revocation feed, in milliseconds. The default value is
-     * {@code 500}.
+     * The time between the starts of two polls of a revocation feed that is polled ({@code dataSourceName}, or a
+     * key manager that predates the pushed feed), and the first pause before a lost stream of the pushed feed is
+     * made again, in milliseconds. The default value is {@code 500}.
      *
      * @param revocationPollInterval milliseconds
      */
@@ -413,9 +420,10 @@ public class ScopeValve extends ValveBase implements ValveFigures {
 
 
     /**
-     * When the last good poll of the revocation feed started longer ago than this, in milliseconds, cached
-     * answers are not used: every request is introspected. Must be greater than {@code revocationPollInterval}.
-     * The default value is {@code 1500}.
+     * The longest time, in milliseconds, cached answers are used after a revocation feed last vouched for them (a
+     * heartbeat of the pushed feed, counted from when the valve sent its stream request; the start of the last good
+     * poll of a polled feed); a key manager's acknowledgement timeout caps it for its stream. Past it, every request
+     * is introspected. Must be greater than {@code revocationPollInterval}. The default value is {@code 1500}.
      *
      * @param revocationMaxLag milliseconds
      */
@@ -837,7 +845,7 @@ public class ScopeValve extends ValveBase implements ValveFigures {
      */
     @Override
     public boolean isCacheTrusted() {
-        RevocationFeedPoller p = poller;
+        RevocationFeed p = poller;
         return p != null && p.isCacheTrusted();
     }
 
@@ -846,8 +854,48 @@ public class ScopeValve extends ValveBase implements ValveFigures {
      * @return the cursor of the last revocation event applied, {@code -1} before the first poll
      */
     public long getRevocationCursor() {
-        RevocationFeedPoller p = poller;
+        RevocationFeed p = poller;
         return p == null ? -1 : p.getCursor();
+    }
+
+
+    /**
+     * @return milliseconds since the revocation feed of any key manager was last heard from (the freshest one),
+     *         {@code -1} before the first time or with {@code dataSourceName}
+     */
+    public long getRevocationFeedLag() {
+        long lag = -1;
+        for (KeyManager k : keyManagers) {
+            long l = k.getFeedLag();
+            if (l >= 0 && (lag < 0 || l < lag)) {
+                lag = l;
+            }
+        }
+        return lag;
+    }
+
+
+    /**
+     * @return the newest revocation event this valve has acknowledged to a key manager, {@code -1} before the first
+     */
+    public long getLastAcknowledgedEvent() {
+        long max = -1;
+        for (KeyManager k : keyManagers) {
+            max = Math.max(max, k.getLastAcknowledgedEvent());
+        }
+        return max;
+    }
+
+
+    /**
+     * @return the key managers whose feed keeps the cache trusted now
+     */
+    public int getConnectedFeedCount() {
+        RevocationFeed p = poller;
+        if (p instanceof KeyManagerFeeds feeds) {
+            return feeds.getConnectedCount();
+        }
+        return p != null && p.isCacheTrusted() ? 1 : 0;
     }
 
 
@@ -1087,13 +1135,22 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         TokenIntrospector introspector = createIntrospector();
         ServiceHealth health = new ServiceHealth(introspector.describe(), sm.getString("scopeValve.serviceDown"),
                 containerLog);
-        ServiceHealth feedHealth = new ServiceHealth(sm.getString("scopeValve.feed", introspector.describe()),
-                sm.getString("scopeValve.feedDown"), containerLog);
         TokenInfoCache newCache = new TokenInfoCache(cacheSize, cacheTtl, negativeCacheTtl, System::nanoTime,
                 System::currentTimeMillis);
-        RevocationFeedPoller newPoller = new RevocationFeedPoller(introspector, newCache, revocationPollInterval,
-                revocationMaxLag, feedHealth, "ScopeValve[" + getContainer().getName() + "]-revocations",
-                System::nanoTime, containerLog);
+        String threadName = "ScopeValve[" + getContainer().getName() + "]-revocations";
+        RevocationFeed newPoller;
+        if (keyManagers.isEmpty()) {
+            // dataSourceName: the event table is polled directly
+            ServiceHealth feedHealth = new ServiceHealth(sm.getString("scopeValve.feed", introspector.describe()),
+                    sm.getString("scopeValve.feedDown"), containerLog);
+            newPoller = new RevocationFeedPoller(introspector, newCache, revocationPollInterval, revocationMaxLag,
+                    feedHealth, threadName, System::nanoTime, containerLog);
+        } else {
+            newPoller = new KeyManagerFeeds(keyManagers, newCache, revocationMaxLag, revocationPollInterval,
+                    readTimeout, sm.getString(keyManagers.size() > 1 ? "scopeValve.feedDownOthers" :
+                            "scopeValve.feedDown"), threadName, System::nanoTime, containerLog);
+        }
+        registerKeyManagers();
 
         rules = loadedRules;
         cache = newCache;
@@ -1117,10 +1174,11 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         statistics.observeLatencyWith(null);
         metrics.close();
         metrics = ValveMetrics.NONE;
-        RevocationFeedPoller p = poller;
+        RevocationFeed p = poller;
         if (p != null) {
             p.stop();
         }
+        unregisterKeyManagers();
         TokenInfoCache c = cache;
         if (c != null) {
             c.invalidateAll();
@@ -1135,6 +1193,44 @@ public class ScopeValve extends ValveBase implements ValveFigures {
 
 
     // --------------------------------------------------------------------------------------- Private Methods
+
+    /**
+     * Registers one MBean per key manager next to the valve's own:
+     * {@code <domain>:type=ScopeValveKeyManager,<the valve's host and context>,index=<n>}.
+     */
+    private void registerKeyManagers() {
+        ObjectName valveName = getObjectName();
+        List<ObjectName> names = new ArrayList<>();
+        if (valveName != null) {
+            for (KeyManager k : keyManagers) {
+                try {
+                    StringBuilder name = new StringBuilder(getDomain()).append(":type=ScopeValveKeyManager");
+                    for (String key : List.of("host", "context")) {
+                        String value = valveName.getKeyProperty(key);
+                        if (value != null) {
+                            name.append(',').append(key).append('=').append(value);
+                        }
+                    }
+                    name.append(",index=").append(k.getIndex());
+                    ObjectName oname = new ObjectName(name.toString());
+                    Registry.getRegistry(null, null).registerComponent(k, oname, null);
+                    names.add(oname);
+                } catch (Exception e) {
+                    // JMX is a view: the gate works without it
+                    containerLog.warn(sm.getString("scopeValve.jmxFailed", k.getIntrospectionUrl(), e.toString()));
+                }
+            }
+        }
+        keyManagerNames = List.copyOf(names);
+    }
+
+
+    private void unregisterKeyManagers() {
+        for (ObjectName name : keyManagerNames) {
+            Registry.getRegistry(null, null).unregisterComponent(name);
+        }
+        keyManagerNames = List.of();
+    }
 
     private void validateConfiguration() throws LifecycleException {
         if (realm == null || realm.isEmpty() || !BearerTokenError.isValid(realm)) {

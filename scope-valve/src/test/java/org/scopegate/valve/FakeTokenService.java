@@ -27,8 +27,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +44,10 @@ import org.scopegate.valve.introspect.TokenDigest;
 
 /**
  * A token service for tests: protocol.md section 2 (introspection) and section 3 (revocation feed) on a JDK
- * {@link HttpServer} bound to 127.0.0.1, with tokens and failures the test controls.
+ * {@link HttpServer} bound to 127.0.0.1, with tokens and failures the test controls. Made with
+ * {@link #pushed()}, it also serves the pushed feed of section 3a (streams of server-sent events, heartbeats every
+ * 100 ms, acknowledgements); otherwise it answers a stream request with the polled feed's JSON, as a key manager
+ * that predates the pushed feed does.
  */
 final class FakeTokenService implements AutoCloseable {
 
@@ -68,7 +75,83 @@ final class FakeTokenService implements AutoCloseable {
     private volatile boolean feedFailing;
 
 
+    /** One open stream of the pushed feed. */
+    private final class Stream {
+        final String id = "stream-" + STREAM_IDS.incrementAndGet();
+        final HttpExchange exchange;
+        final OutputStream out;
+        final long registered = System.nanoTime();
+        final CountDownLatch closed = new CountDownLatch(1);
+        final long after;
+        volatile long acknowledged = -1;
+
+        Stream(HttpExchange exchange, long after) {
+            this.exchange = exchange;
+            this.out = exchange.getResponseBody();
+            this.after = after;
+        }
+
+        long t() {
+            return (System.nanoTime() - registered) / 1_000_000;
+        }
+
+        synchronized void write(String event, String data) {
+            try {
+                out.write(("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        void close() {
+            streams.remove(this);
+            try {
+                exchange.close();
+            } finally {
+                closed.countDown();
+            }
+        }
+    }
+
+    private static final AtomicInteger STREAM_IDS = new AtomicInteger();
+
+    private final boolean pushed;
+    private final List<Stream> streams = new CopyOnWriteArrayList<>();
+    private final List<Long> streamStarts = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+    private volatile boolean heartbeating = true;
+    private volatile boolean acknowledgementsRefused;
+    private volatile long lease = 2000;
+
+
     FakeTokenService() throws IOException {
+        this(false);
+    }
+
+
+    /**
+     * @return a token service with the pushed feed
+     */
+    static FakeTokenService pushed() throws IOException {
+        return new FakeTokenService(true);
+    }
+
+
+    private FakeTokenService(boolean pushed) throws IOException {
+        this.pushed = pushed;
+        if (pushed) {
+            heartbeats.scheduleAtFixedRate(() -> {
+                // Under the same lock as the events: a heartbeat vouches for every event added before it
+                synchronized (this) {
+                    if (heartbeating) {
+                        for (Stream s : streams) {
+                            s.write("heartbeat", "{\"t\":" + s.t() + "}");
+                        }
+                    }
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/token/introspect", this::introspect);
         server.createContext("/token/revocations", this::revocations);
@@ -129,6 +212,75 @@ final class FakeTokenService implements AutoCloseable {
 
     synchronized void addEvent(String type, String value) {
         events.add(new String[] { type, value });
+        long id = events.size();
+        for (Stream s : streams) {
+            s.write("revocations", "{\"cursor\":" + id + ",\"t\":" + s.t() + ",\"events\":[{\"type\":\"" + type
+                    + "\",\"value\":\"" + value + "\"}]}");
+        }
+    }
+
+
+    /**
+     * Waits, as a key manager's revoking call does, until every open stream has acknowledged the newest event.
+     *
+     * @param millis the longest wait
+     * @return whether they all did
+     */
+    boolean awaitAcknowledged(long millis) throws InterruptedException {
+        long cursor;
+        synchronized (this) {
+            cursor = events.size();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (Stream s : streams) {
+                all &= s.acknowledged >= cursor;
+            }
+            if (all) {
+                return true;
+            }
+            Thread.sleep(1);
+        }
+        return false;
+    }
+
+
+    /** Ends every open stream, as a key manager that drops a valve out of contact does. */
+    void closeStreams() {
+        for (Stream s : streams) {
+            s.close();
+        }
+    }
+
+
+    /** Stops or resumes the heartbeats (the streams stay open). */
+    void setHeartbeating(boolean heartbeating) {
+        this.heartbeating = heartbeating;
+    }
+
+
+    /** Answers acknowledgements with 400, as a key manager that no longer knows the stream. */
+    void setAcknowledgementsRefused(boolean refused) {
+        this.acknowledgementsRefused = refused;
+    }
+
+
+    /** The lease told in the hello (the acknowledgement timeout of a key manager). */
+    void setLease(long lease) {
+        this.lease = lease;
+    }
+
+
+    /** @return open streams */
+    int streamCount() {
+        return streams.size();
+    }
+
+
+    /** @return the {@code after} of every stream request so far, in order */
+    List<Long> streamStarts() {
+        return streamStarts;
     }
 
 
@@ -191,6 +343,16 @@ final class FakeTokenService implements AutoCloseable {
 
 
     private void revocations(HttpExchange exchange) throws IOException {
+        if (pushed && "POST".equals(exchange.getRequestMethod())) {
+            acknowledge(exchange);
+            return;
+        }
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (pushed && accept != null && accept.contains("text/event-stream") && authenticated(exchange)
+                && !feedFailing) {
+            stream(exchange);
+            return;
+        }
         try (exchange) {
             if (!authenticated(exchange)) {
                 send(exchange, 401, "{\"error\":\"invalid_client\"}");
@@ -271,6 +433,67 @@ final class FakeTokenService implements AutoCloseable {
     }
 
 
+    private void stream(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getQuery();
+        long after = query != null && query.startsWith("after=") ? Long.parseLong(query.substring(6)) : -1;
+        streamStarts.add(Long.valueOf(after));
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream;charset=UTF-8");
+        exchange.sendResponseHeaders(200, 0);
+        Stream s = new Stream(exchange, after);
+        synchronized (this) {
+            long current = events.size();
+            s.write("hello", "{\"stream\":\"" + s.id + "\",\"cursor\":" + (after < 0 ? current : after)
+                    + ",\"heartbeat\":100,\"lease\":" + lease + "}");
+            if (after >= 0 && after < current) {
+                StringBuilder sb = new StringBuilder("{\"cursor\":" + current + ",\"t\":" + s.t() + ",\"events\":[");
+                for (long id = after + 1; id <= current; id++) {
+                    String[] e = events.get((int) id - 1);
+                    sb.append(id > after + 1 ? "," : "").append("{\"type\":\"").append(e[0])
+                            .append("\",\"value\":\"").append(e[1]).append("\"}");
+                }
+                s.write("revocations", sb.append("]}").toString());
+            } else {
+                s.write("heartbeat", "{\"t\":" + s.t() + "}");
+            }
+            streams.add(s);
+        }
+        try {
+            // The exchange stays open until the test or the valve ends it
+            s.closed.await();
+        } catch (InterruptedException e) {
+            s.close();
+        }
+    }
+
+
+    private void acknowledge(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.US_ASCII);
+            String stream = null;
+            long cursor = -1;
+            for (String pair : body.split("&")) {
+                if (pair.startsWith("stream=")) {
+                    stream = URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
+                } else if (pair.startsWith("cursor=")) {
+                    cursor = Long.parseLong(pair.substring(7));
+                }
+            }
+            if (!authenticated(exchange) || acknowledgementsRefused) {
+                send(exchange, 400, "{\"error\":\"invalid_request\"}");
+                return;
+            }
+            for (Stream s : streams) {
+                if (s.id.equals(stream)) {
+                    s.acknowledged = Math.max(s.acknowledged, cursor);
+                    exchange.sendResponseHeaders(204, -1);
+                    return;
+                }
+            }
+            send(exchange, 400, "{\"error\":\"invalid_request\"}");
+        }
+    }
+
+
     private static void send(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -292,6 +515,8 @@ final class FakeTokenService implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeats.shutdownNow();
+        closeStreams();
         server.stop(0);
         executor.shutdownNow();
     }

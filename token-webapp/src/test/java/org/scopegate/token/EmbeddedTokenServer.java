@@ -276,6 +276,14 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * @param name a servlet context attribute
+     * @return its value in the running webapp
+     */
+    public Object attribute(String name) {
+        return context.getServletContext().getAttribute(name);
+    }
+
+    /**
      * @return the webapp URL, {@code http://127.0.0.1:<port>/token}
      */
     public String url() {

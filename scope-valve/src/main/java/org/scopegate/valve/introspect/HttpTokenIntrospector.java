@@ -129,19 +129,110 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
     }
 
 
-    private byte[] send(URI uri, byte[] form) throws IntrospectionException {
+    /**
+     * Opens the pushed revocation feed (protocol.md section 3a): a GET with {@code Accept: text/event-stream} whose
+     * answer the caller reads as it comes. A key manager without the pushed feed answers with the polled feed's
+     * JSON instead: the caller tells them apart by the {@code Content-Type}.
+     *
+     * @param after       the cursor to start from, {@code -1} for a valve that has nothing cached
+     * @param readTimeout the longest silence before a read fails, in ms
+     *
+     * @return the connection, its status 200 and its headers read
+     *
+     * @throws IntrospectionException when the key manager cannot be reached or answers another status
+     */
+    public HttpURLConnection openRevocationStream(long after, int readTimeout) throws IntrospectionException {
+        URI uri = URI.create(revocationFeedUri.toString() + "?after=" + after);
         HttpURLConnection connection = null;
         try {
-            connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
-            if (socketFactory != null && connection instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(socketFactory);
+            connection = connect(uri, "text/event-stream", readTimeout);
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                drainError(connection);
+                connection.disconnect();
+                throw new IntrospectionException(sm.getString("httpTokenIntrospector.status", uri,
+                        Integer.toString(status)));
             }
-            connection.setConnectTimeout(connectTimeout);
-            connection.setReadTimeout(readTimeout);
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setRequestProperty("Authorization", authorization);
-            connection.setRequestProperty("Accept", "application/json");
+            return connection;
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            if (connection != null) {
+                connection.disconnect();
+            }
+            throw new IntrospectionException(sm.getString("httpTokenIntrospector.ioError", uri, e), e);
+        }
+    }
+
+
+    /**
+     * Acknowledges to the key manager that every event of a stream through a cursor has been applied.
+     *
+     * @param stream the stream's id, from its {@code hello}
+     * @param cursor the newest event applied
+     *
+     * @throws IntrospectionException when the key manager does not record it
+     */
+    public void acknowledge(String stream, long cursor) throws IntrospectionException {
+        String form = "stream=" + URLEncoder.encode(stream, StandardCharsets.UTF_8) + "&cursor=" + cursor;
+        send(revocationFeedUri, form.getBytes(StandardCharsets.US_ASCII), 204);
+    }
+
+
+    /**
+     * Reads a polled feed answer from a connection opened with {@link #openRevocationStream} that a key manager
+     * without the pushed feed answered with JSON.
+     *
+     * @param connection the connection
+     *
+     * @return the answer
+     *
+     * @throws IntrospectionException when it cannot be read
+     */
+    public RevocationBatch readRevocations(HttpURLConnection connection) throws IntrospectionException {
+        try (InputStream in = connection.getInputStream()) {
+            return parseRevocations(in.readAllBytes());
+        } catch (IOException e) {
+            connection.disconnect();
+            throw new IntrospectionException(sm.getString("httpTokenIntrospector.ioError", revocationFeedUri, e), e);
+        }
+    }
+
+
+    private HttpURLConnection connect(URI uri, String accept, int timeout) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        if (socketFactory != null && connection instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(socketFactory);
+        }
+        connection.setConnectTimeout(connectTimeout);
+        connection.setReadTimeout(timeout);
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setRequestProperty("Authorization", authorization);
+        connection.setRequestProperty("Accept", accept);
+        return connection;
+    }
+
+
+    private static void drainError(HttpURLConnection connection) {
+        // Read what came, so that the connection can be kept alive
+        try (InputStream err = connection.getErrorStream()) {
+            if (err != null) {
+                err.readAllBytes();
+            }
+        } catch (IOException e) {
+            // The status is what matters
+        }
+    }
+
+
+    private byte[] send(URI uri, byte[] form) throws IntrospectionException {
+        return send(uri, form, 200);
+    }
+
+
+    private byte[] send(URI uri, byte[] form, int expected) throws IntrospectionException {
+        HttpURLConnection connection = null;
+        try {
+            connection = connect(uri, "application/json", readTimeout);
             if (form != null) {
                 connection.setRequestMethod("POST");
                 connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
@@ -152,15 +243,8 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
                 }
             }
             int status = connection.getResponseCode();
-            if (status != 200) {
-                // Read what came, so that the connection can be kept alive
-                try (InputStream err = connection.getErrorStream()) {
-                    if (err != null) {
-                        err.readAllBytes();
-                    }
-                } catch (IOException e) {
-                    // The status is what matters
-                }
+            if (status != expected) {
+                drainError(connection);
                 throw new IntrospectionException(sm.getString("httpTokenIntrospector.status", uri,
                         Integer.toString(status)));
             }

@@ -37,7 +37,7 @@ import org.scopegate.valve.metrics.DurationObserver;
  * whenever an eviction is applied, so that an answer fetched before an eviction is not cached after it.
  * The polling thread is a daemon started on first use, never at start-up.
  */
-public final class RevocationFeedPoller implements Runnable {
+public final class RevocationFeedPoller implements RevocationFeed, Runnable {
 
     private static final Log log = LogFactory.getLog(RevocationFeedPoller.class);
     private static final StringManager sm = StringManager.getManager(RevocationFeedPoller.class);
@@ -45,7 +45,7 @@ public final class RevocationFeedPoller implements Runnable {
     private static final int MAX_BATCHES_PER_POLL = 10;
 
     private final TokenIntrospector source;
-    private final TokenInfoCache cache;
+    private final CacheEvictions evictions;
     private final long intervalMillis;
     private final long maxLagNanos;
     private final ServiceHealth health;
@@ -53,12 +53,9 @@ public final class RevocationFeedPoller implements Runnable {
     private final LongSupplier nanoClock;
     private final Log containerLog;
 
-    private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
-    private final AtomicLong resets = new AtomicLong();
     private final Object lifecycleLock = new Object();
 
-    private volatile DurationObserver lagObserver = DurationObserver.NONE;
     private volatile long cursor = -1;
     private volatile boolean hasGoodPoll;
     private volatile long lastGoodPollStart;
@@ -79,7 +76,7 @@ public final class RevocationFeedPoller implements Runnable {
     public RevocationFeedPoller(TokenIntrospector source, TokenInfoCache cache, long intervalMillis,
             long maxLagMillis, ServiceHealth health, String threadName, LongSupplier nanoClock, Log containerLog) {
         this.source = source;
-        this.cache = cache;
+        this.evictions = new CacheEvictions(cache);
         this.intervalMillis = intervalMillis;
         this.maxLagNanos = TimeUnit.MILLISECONDS.toNanos(maxLagMillis);
         this.health = health;
@@ -92,6 +89,7 @@ public final class RevocationFeedPoller implements Runnable {
     /**
      * Starts the polling thread unless it runs already or the poller was stopped.
      */
+    @Override
     public void ensureStarted() {
         if (thread != null || stopped) {
             return;
@@ -112,6 +110,7 @@ public final class RevocationFeedPoller implements Runnable {
     /**
      * Stops the polling thread and waits briefly for it to end.
      */
+    @Override
     public void stop() {
         Thread t;
         synchronized (lifecycleLock) {
@@ -192,52 +191,24 @@ public final class RevocationFeedPoller implements Runnable {
      */
     void apply(RevocationBatch batch) {
         if (batch.reset()) {
-            epoch.incrementAndGet();
-            cache.invalidateAll();
-            resets.incrementAndGet();
+            evictions.reset();
             containerLog.warn(sm.getString("revocationFeedPoller.reset", Long.toString(cursor)));
             return;
         }
-        if (batch.events().isEmpty()) {
-            return;
-        }
-        epoch.incrementAndGet();
-        long now = System.currentTimeMillis();
-        for (RevocationEvent event : batch.events()) {
-            if (event.at() > 0) {
-                lagObserver.observeNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, now - event.at())));
-            }
-            String value = event.value();
-            if (RevocationEvent.TOKEN.equals(event.type()) && TokenDigest.fromHex(value) != null) {
-                cache.invalidate(TokenDigest.fromHex(value));
-            } else if (RevocationEvent.CLIENT.equals(event.type()) && value != null) {
-                cache.invalidateClient(value);
-            } else if (RevocationEvent.USER.equals(event.type()) && value != null) {
-                cache.invalidateUser(value);
-            } else {
-                // An event this valve does not understand: the only safe reading is "anything may be revoked"
-                cache.invalidateAll();
-                if (log.isDebugEnabled()) {
-                    log.debug("Unknown revocation event type [" + event.type() + "], cache dropped");
-                }
-            }
-        }
+        evictions.apply(batch.events());
     }
 
 
-    /**
-     * Sends the lag of each further event applied (now less the event's time at the token service) to a histogram.
-     *
-     * @param observer the histogram, or {@code null} for none
-     */
+    @Override
     public void observeLagWith(DurationObserver observer) {
-        lagObserver = observer == null ? DurationObserver.NONE : observer;
+        evictions.observeLagWith(observer);
     }
 
 
     /**
      * @return whether the feed's cursor is known, which is required before anything may be cached
      */
+    @Override
     public boolean hasCursor() {
         return cursor >= 0;
     }
@@ -246,6 +217,7 @@ public final class RevocationFeedPoller implements Runnable {
     /**
      * @return whether cached answers may be used: the last good poll started at most {@code maxLag} ago
      */
+    @Override
     public boolean isCacheTrusted() {
         return hasGoodPoll && cursor >= 0 && nanoClock.getAsLong() - lastGoodPollStart <= maxLagNanos;
     }
@@ -254,14 +226,16 @@ public final class RevocationFeedPoller implements Runnable {
     /**
      * @return a number that changes whenever an eviction is applied
      */
+    @Override
     public long epoch() {
-        return epoch.get();
+        return evictions.epoch();
     }
 
 
     /**
      * @return the cursor of the last event applied, or {@code -1} before the first good poll
      */
+    @Override
     public long getCursor() {
         return cursor;
     }
@@ -279,6 +253,6 @@ public final class RevocationFeedPoller implements Runnable {
      * @return answers that told the valve to drop its cache
      */
     public long getResetCount() {
-        return resets.get();
+        return evictions.getResetCount();
     }
 }

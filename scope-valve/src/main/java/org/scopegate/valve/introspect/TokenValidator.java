@@ -26,7 +26,7 @@ public final class TokenValidator {
 
     private final TokenIntrospector introspector;
     private final TokenInfoCache cache;
-    private final RevocationFeedPoller poller;
+    private final RevocationFeed poller;
     private final IntrospectionStatistics statistics;
     private final ServiceHealth health;
     private final LongSupplier nanoClock;
@@ -40,7 +40,7 @@ public final class TokenValidator {
      * @param health       availability of the token service
      * @param nanoClock    monotonic clock in nanoseconds
      */
-    public TokenValidator(TokenIntrospector introspector, TokenInfoCache cache, RevocationFeedPoller poller,
+    public TokenValidator(TokenIntrospector introspector, TokenInfoCache cache, RevocationFeed poller,
             IntrospectionStatistics statistics, ServiceHealth health, LongSupplier nanoClock) {
         this.introspector = introspector;
         this.cache = cache;

@@ -148,6 +148,8 @@ public final class DashboardFigures {
         refusals.put("refusedUnmatchedCount", "unmatched");
         refusals.put("refusedInvalidRequestCount", "invalid_request");
         refusals.put("refusedUnavailableCount", "unavailable");
+        // A valve without throttling has no such attribute: it is then simply not among the values read
+        refusals.put("refusedQuotaCount", "throttled");
         return refusals;
     }
 }

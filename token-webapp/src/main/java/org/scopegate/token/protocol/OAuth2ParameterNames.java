@@ -74,6 +74,16 @@ public final class OAuth2ParameterNames {
      */
     public static final String AFTER = "after";
 
+    /**
+     * The stream an acknowledgement of the pushed revocation feed is about (ScopeGate protocol, section 3a).
+     */
+    public static final String STREAM = "stream";
+
+    /**
+     * The newest revocation event a valve has applied, in an acknowledgement (ScopeGate protocol, section 3a).
+     */
+    public static final String CURSOR = "cursor";
+
     private OAuth2ParameterNames() {
     }
 }

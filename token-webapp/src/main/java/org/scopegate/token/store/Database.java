@@ -33,6 +33,10 @@ import org.scopegate.token.Messages;
  * until its schema is migrated ({@link #open(StoreDialect)}), so that a key manager waiting for its database answers
  * 503. When the database becomes unavailable (see
  * {@link StoreFailures}) the log says so once, and once more when a call succeeds again.
+ * <p>
+ * A call whose transaction committed revocation events (every revocation path writes them through
+ * {@link RevocationEventStore}) tells the {@link RevocationCommitListener} once its connection is back in the pool,
+ * and returns only when the listener does: the revoking call answers after the valves have the event.
  */
 public final class Database {
 
@@ -42,6 +46,8 @@ public final class Database {
     private volatile boolean open;
     private volatile StoreDialect dialect;
     private volatile boolean available = true;
+    private final RevocationEventStore events = new RevocationEventStore();
+    private volatile RevocationCommitListener revocationListener;
 
     /**
      * A store ready for use (its schema is migrated).
@@ -72,6 +78,13 @@ public final class Database {
      */
     public DataSource getDataSource() {
         return dataSource;
+    }
+
+    /**
+     * @param listener told of every commit that wrote revocation events, or {@code null}
+     */
+    public void setRevocationListener(RevocationCommitListener listener) {
+        this.revocationListener = listener;
     }
 
     /**
@@ -138,20 +151,33 @@ public final class Database {
     }
 
     private <T, X extends Exception> T transaction(ConnectionWork<T, X> work) throws SQLException, X {
-        try (Connection connection = dataSource.getConnection()) {
-            if (connection.getAutoCommit()) {
-                connection.setAutoCommit(false);
-            }
-            boolean done = false;
-            try {
-                T result = work.apply(connection);
-                connection.commit();
-                done = true;
-                return result;
-            } finally {
-                if (!done) {
-                    rollbackQuietly(connection);
+        TransactionEvents written = TransactionEvents.begin();
+        long committedEvent = -1;
+        try {
+            try (Connection connection = dataSource.getConnection()) {
+                written.bind(connection);
+                if (connection.getAutoCommit()) {
+                    connection.setAutoCommit(false);
                 }
+                boolean done = false;
+                try {
+                    T result = work.apply(connection);
+                    connection.commit();
+                    done = true;
+                    committedEvent = written.last();
+                    return result;
+                } finally {
+                    if (!done) {
+                        rollbackQuietly(connection);
+                        committedEvent = written.committedAfterRollback(events);
+                    }
+                }
+            }
+        } finally {
+            written.end();
+            RevocationCommitListener listener = revocationListener;
+            if (committedEvent >= 0 && listener != null) {
+                listener.eventsCommitted(committedEvent);
             }
         }
     }

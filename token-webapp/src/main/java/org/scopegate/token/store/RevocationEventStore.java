@@ -39,6 +39,12 @@ public final class RevocationEventStore {
             "SELECT id, event_type, event_value, created_at FROM oauth_revocation_event WHERE id > ? ORDER BY id";
     private static final String MAX_ID_BEFORE = "SELECT MAX(id) FROM oauth_revocation_event WHERE created_at < ?";
     private static final String DELETE_THROUGH = "DELETE FROM oauth_revocation_event WHERE id <= ?";
+    private static final String NOTIFY = "SELECT pg_notify(?, ?)";
+
+    /** The PostgreSQL notification channel of committed events; the payload is the newest event id. */
+    public static final String NOTIFY_CHANNEL = "scopegate_revocation";
+
+    private volatile Boolean postgreSql;
 
     /**
      * Takes the table lock for the rest of the transaction.
@@ -53,6 +59,10 @@ public final class RevocationEventStore {
     }
 
     /**
+     * Writes events and notes them for the {@link Database} call that owns the connection, which tells the
+     * revocation feed once they are committed. On PostgreSQL the transaction also sends a notification on
+     * {@link #NOTIFY_CHANNEL}, delivered to the other key managers at commit.
+     *
      * @param connection a connection holding the lock
      * @param type event type
      * @param values one event per value
@@ -72,6 +82,26 @@ public final class RevocationEventStore {
             }
             ps.executeBatch();
         }
+        // The lock is held: the newest id is ours, and so are the values.size() ids before it
+        long last = maxId(connection);
+        TransactionEvents.written(connection, last - values.size() + 1, last);
+        if (isPostgreSql(connection)) {
+            try (PreparedStatement ps = connection.prepareStatement(NOTIFY)) {
+                ps.setString(1, NOTIFY_CHANNEL);
+                ps.setString(2, Long.toString(last));
+                ps.execute();
+            }
+        }
+    }
+
+
+    private boolean isPostgreSql(Connection connection) throws SQLException {
+        Boolean known = postgreSql;
+        if (known == null) {
+            known = Boolean.valueOf("PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()));
+            postgreSql = known;
+        }
+        return known.booleanValue();
     }
 
     /**

@@ -70,9 +70,17 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
     }
 
     /**
-     * @return the one method this endpoint answers
+     * @return the method this endpoint answers (or the methods, comma-separated, as in an {@code Allow} header)
      */
     protected abstract String allowedMethod();
+
+    /**
+     * @param method the request's method
+     * @return whether this endpoint answers it; by default only {@link #allowedMethod()}
+     */
+    protected boolean isAllowed(String method) {
+        return allowedMethod().equals(method);
+    }
 
     /**
      * Answers an accepted request.
@@ -89,7 +97,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
-        if (!allowedMethod().equals(request.getMethod())) {
+        if (!isAllowed(request.getMethod())) {
             responses.writeMethodNotAllowed(response, allowedMethod());
             return;
         }

@@ -19,42 +19,77 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.token.feed.RevocationHub;
 import org.scopegate.token.protocol.FormParameters;
+import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.RevocationEvent;
 import org.scopegate.token.store.SettingStore;
 
 /**
- * The revocation feed of protocol.md section 3: {@code GET /revocations?after=<cursor>}, for applications allowed
- * to introspect, authenticated with HTTP Basic.
+ * The revocation feed of protocol.md section 3, for applications allowed to introspect, authenticated with HTTP
+ * Basic:
+ * <ul>
+ * <li>{@code GET /revocations?after=<cursor>}: the events after a cursor (polled, the first protocol);</li>
+ * <li>the same with {@code Accept: text/event-stream}: a held stream of server-sent events that the key manager
+ * writes to the moment an event commits (section 3a, served by the {@link RevocationHub});</li>
+ * <li>{@code POST /revocations} with {@code stream} and {@code cursor}: a stream's acknowledgement.</li>
+ * </ul>
  */
 public final class RevocationFeedServlet extends OAuthEndpointServlet {
 
     /** Most events per answer. */
     public static final int MAX_EVENTS = 1000;
 
+    /** The media type of the pushed feed. */
+    public static final String EVENT_STREAM = "text/event-stream";
+
     private static final long serialVersionUID = 1L;
+
+    private transient RevocationHub hub;
+
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        hub = (RevocationHub) getServletContext().getAttribute(RevocationHub.ATTRIBUTE);
+    }
 
     @Override
     protected String allowedMethod() {
-        return "GET";
+        return "GET, POST";
+    }
+
+    @Override
+    protected boolean isAllowed(String method) {
+        return "GET".equals(method) || "POST".equals(method);
     }
 
     @Override
     protected void handle(HttpServletRequest request, HttpServletResponse response)
             throws OAuthException, SQLException, IOException {
-        String query = request.getQueryString();
-        byte[] raw = query == null ? new byte[0] : query.getBytes(StandardCharsets.ISO_8859_1);
-        FormParameters parameters = FormParameters.parse(raw, raw.length);
-        long after = parseCursor(parameters.get(OAuth2ParameterNames.AFTER));
+        if ("POST".equals(request.getMethod())) {
+            acknowledge(request, response);
+        } else if (hub != null && acceptsEventStream(request)) {
+            stream(request, response);
+        } else {
+            poll(request, response);
+        }
+    }
+
+    private void poll(HttpServletRequest request, HttpServletResponse response)
+            throws OAuthException, SQLException, IOException {
+        long after = parseCursor(queryParameters(request).get(OAuth2ParameterNames.AFTER));
         Map<String, Object> body = withClient(request, null, (c, client) -> {
             IntrospectionServlet.requireIntrospect(client);
             long purgedThrough = service().settings().getLong(c, SettingStore.REVOCATION_PURGED_THROUGH, 0);
@@ -86,12 +121,72 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
         responses().writeJson(response, HttpServletResponse.SC_OK, body);
     }
 
+    private void stream(HttpServletRequest request, HttpServletResponse response)
+            throws OAuthException, SQLException, IOException {
+        String value = queryParameters(request).get(OAuth2ParameterNames.AFTER);
+        if (value == null) {
+            // An EventSource that reconnects says where it was with the id of the last event it saw
+            value = request.getHeader("Last-Event-ID");
+        }
+        long after = parseCursor(value);
+        String clientId = withClient(request, null, (c, client) -> {
+            IntrospectionServlet.requireIntrospect(client);
+            return client.clientId();
+        });
+        if (!hub.open(request, response, clientId, request.getHeader("Authorization"), after)) {
+            response.setHeader("Retry-After", "5");
+            responses().writeError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, "This key manager takes no more revocation streams");
+        }
+    }
+
+    private void acknowledge(HttpServletRequest request, HttpServletResponse response)
+            throws OAuthException, IOException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null) {
+            throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream", true);
+        }
+        if (hub == null) {
+            throw OAuthException.invalidRequest("This key manager has no revocation streams");
+        }
+        FormParameters parameters = FormRequests.read(request);
+        String stream = parameters.require(OAuth2ParameterNames.STREAM);
+        long cursor = parseCursor(parameters.require(OAuth2ParameterNames.CURSOR));
+        if (cursor < 0) {
+            throw OAuthException.invalidRequest("Parameter cursor must be an event id");
+        }
+        switch (hub.acknowledge(stream, authorization, cursor)) {
+            case RECORDED -> response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            case WRONG_CREDENTIALS ->
+                throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream",
+                        true);
+            default -> throw OAuthException.invalidRequest("No open revocation stream has this id");
+        }
+    }
+
+    private static FormParameters queryParameters(HttpServletRequest request) throws OAuthException {
+        String query = request.getQueryString();
+        byte[] raw = query == null ? new byte[0] : query.getBytes(StandardCharsets.ISO_8859_1);
+        FormParameters parameters = FormParameters.parse(raw, raw.length);
+        return parameters;
+    }
+
+    static boolean acceptsEventStream(HttpServletRequest request) {
+        Enumeration<String> accepts = request.getHeaders("Accept");
+        while (accepts != null && accepts.hasMoreElements()) {
+            if (accepts.nextElement().toLowerCase(Locale.ROOT).contains(EVENT_STREAM)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static long parseCursor(String value) throws OAuthException {
         if (value == null) {
             return -1;
         }
         try {
-            long after = Long.parseLong(value);
+            long after = Long.parseLong(value.trim());
             if (after < -1) {
                 throw OAuthException.invalidRequest("Parameter after must be -1 or a cursor");
             }

@@ -21,6 +21,7 @@ import org.scopegate.token.audit.AuditLog;
 import org.scopegate.token.client.ClientCredentials;
 import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.grant.UserAuthenticationException;
+import org.scopegate.token.metrics.GrantOutcome;
 import org.scopegate.token.metrics.TokenServiceMetrics;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ErrorCodes;
@@ -92,6 +93,9 @@ final class TokenEndpointEvents {
         String address = request.getRemoteAddr();
         if (OAuth2ErrorCodes.INVALID_CLIENT.equals(errorCode)) {
             audit.clientAuthenticationFailed(clientId(request, parameters), "token", address);
+        } else if (GrantOutcome.ofError(errorCode) == GrantOutcome.THROTTLED) {
+            // Limited by the client's address, or by the client once authenticated: the client id as sent, if any
+            audit.requestThrottled("token", clientId(request, parameters), address);
         }
         if (GrantTypes.PASSWORD.equals(grantType)) {
             String username = parameter(parameters, OAuth2ParameterNames.USERNAME);

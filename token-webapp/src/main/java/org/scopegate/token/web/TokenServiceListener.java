@@ -45,6 +45,9 @@ import org.scopegate.token.config.TokenServiceConfig;
 import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.crypto.PasswordHasher;
 import org.scopegate.token.crypto.SecretGenerator;
+import org.scopegate.token.feed.PostgresNotifications;
+import org.scopegate.token.feed.RevocationFeedConfig;
+import org.scopegate.token.feed.RevocationHub;
 import org.scopegate.token.grant.ClientCredentialsGrantHandler;
 import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.grant.LockoutPolicy;
@@ -94,6 +97,8 @@ public final class TokenServiceListener implements ServletContextListener {
 
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
+    private RevocationHub hub;
+    private PostgresNotifications notifications;
     private StoreStarter starter;
     private MetricsExport metricsExport;
 
@@ -102,8 +107,10 @@ public final class TokenServiceListener implements ServletContextListener {
         long start = System.nanoTime();
         ServletContext context = event.getServletContext();
         TokenServiceConfig config;
+        RevocationFeedConfig feedConfig;
         try {
             config = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
+            feedConfig = RevocationFeedConfig.read(context::getInitParameter);
         } catch (IllegalArgumentException e) {
             String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
             log.error(message);
@@ -113,6 +120,7 @@ public final class TokenServiceListener implements ServletContextListener {
             dataSources = open(config);
             Database database = Database.opening(dataSources.getDataSource());
             TokenService service = build(config, database);
+            startRevocationFeed(service, feedConfig, context);
             context.setAttribute(TokenService.ATTRIBUTE, service);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "scopegate-token-store");
@@ -131,6 +139,7 @@ public final class TokenServiceListener implements ServletContextListener {
                         tasks.scheduleWithFixedDelay(new LiveTokenCount(service.database(), new LiveTokenCounter(),
                                 service.metrics(), service.clock()), 0, LiveTokenCount.INTERVAL_SECONDS,
                                 TimeUnit.SECONDS);
+                        listenForOtherKeyManagers(database, context.getClassLoader());
                         log.info(Messages.get("tokenServiceListener.started",
                                 String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
                                 config.passwordHash().algorithm(), String.valueOf(config.accessTokenLifetime())));
@@ -156,6 +165,7 @@ public final class TokenServiceListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(TokenService.ATTRIBUTE);
+        event.getServletContext().removeAttribute(RevocationHub.ATTRIBUTE);
         shutdown(event.getServletContext().getClassLoader());
         log.info(Messages.get("tokenServiceListener.stopped"));
     }
@@ -230,7 +240,30 @@ public final class TokenServiceListener implements ServletContextListener {
         return Math.max(60_000L, 10 * config.passwordHashWait());
     }
 
-    private void shutdown(ClassLoader classLoader) {
+    /**
+     * The pushed revocation feed: the hub, told of every commit that wrote revocation events.
+     */
+    private void startRevocationFeed(TokenService service, RevocationFeedConfig feedConfig, ServletContext context) {
+        hub = new RevocationHub(service.database(), service.events(), service.settings(), service.secrets(),
+                service.objectMapper(), feedConfig, System::nanoTime);
+        hub.start();
+        service.database().setRevocationListener(hub);
+        context.setAttribute(RevocationHub.ATTRIBUTE, hub);
+    }
+
+    /**
+     * On PostgreSQL, the other key managers' events arrive by notification; once the store is open.
+     */
+    private synchronized void listenForOtherKeyManagers(Database database, ClassLoader classLoader) {
+        RevocationHub h = hub;
+        if (h != null && notifications == null && database.getDialect() != null
+                && database.getDialect().isPostgreSql()) {
+            notifications = new PostgresNotifications(database.getDataSource(), h, classLoader);
+            notifications.start();
+        }
+    }
+
+    private synchronized void shutdown(ClassLoader classLoader) {
         if (metricsExport != null) {
             metricsExport.close();
             metricsExport = null;
@@ -238,6 +271,14 @@ public final class TokenServiceListener implements ServletContextListener {
         if (starter != null) {
             starter.stop();
             starter = null;
+        }
+        if (notifications != null) {
+            notifications.stop();
+            notifications = null;
+        }
+        if (hub != null) {
+            hub.stop();
+            hub = null;
         }
         if (scheduler != null) {
             scheduler.shutdownNow();
