@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import javax.naming.Context;
 import javax.management.ObjectName;
@@ -166,6 +167,8 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     private volatile int gateways = 1;
     private volatile int quotaSyncInterval;
     private volatile String quotaSyncUrl;
+    /** The wall clock the quota windows are aligned on; tests set their own. */
+    private volatile LongSupplier quotaClock = System::currentTimeMillis;
 
     private final BearerTokenResolver resolver = new BearerTokenResolver();
     private final IntrospectionStatistics statistics = new IntrospectionStatistics();
@@ -734,6 +737,27 @@ public class ScopeValve extends ValveBase implements ValveFigures {
 
 
     /**
+     * @return exchanges of quota counts with the other gateways that succeeded since the start ({@code 0} without
+     *         {@code quotaSyncInterval})
+     */
+    public long getQuotaSyncCount() {
+        QuotaCountSync s = quotaSync;
+        return s == null ? 0 : s.getExchangeCount();
+    }
+
+
+    /**
+     * Sets the wall clock (epoch milliseconds) the quota windows are aligned on, before the valve starts: tests
+     * move it by hand rather than wait for a window to pass.
+     *
+     * @param quotaClock the clock
+     */
+    void setQuotaClock(LongSupplier quotaClock) {
+        this.quotaClock = quotaClock;
+    }
+
+
+    /**
      * @return whether the last exchange of quota counts with the other gateways succeeded (true without one)
      */
     public boolean isQuotaSyncAvailable() {
@@ -1038,6 +1062,9 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         }
         if ((info.quota() != null || rule.getLimit() != null) && !withinQuota(request, info, rule)) {
             refusedQuota.incrementAndGet();
+            if (log.isDebugEnabled()) {
+                log.debug("Token [" + digest.shortHex() + "] of client [" + info.clientId() + "] refused: quota spent");
+            }
             return quotaSpentError;
         }
         admit(request, info);
@@ -1315,7 +1342,8 @@ public class ScopeValve extends ValveBase implements ValveFigures {
             throttle = null;
             return;
         }
-        RequestThrottle newThrottle = new RequestThrottle(gateways, MAX_QUOTA_BUCKETS, System::currentTimeMillis);
+        LongSupplier clock = quotaClock;
+        RequestThrottle newThrottle = new RequestThrottle(gateways, MAX_QUOTA_BUCKETS, clock);
         QuotaCountSync sync = null;
         if (quotaSyncInterval > 0) {
             QuotaCountExchange exchange;
@@ -1328,10 +1356,9 @@ public class ScopeValve extends ValveBase implements ValveFigures {
                 exchange = new HttpQuotaCountExchange(uris, clientId, clientSecret, connectTimeout, readTimeout,
                         createSslContext());
             } else {
-                exchange = new DataSourceQuotaCountExchange(globalNamingContext(), dataSourceName,
-                        System::currentTimeMillis);
+                exchange = new DataSourceQuotaCountExchange(globalNamingContext(), dataSourceName, clock);
             }
-            sync = new QuotaCountSync(newThrottle, exchange, quotaSyncInterval, System::currentTimeMillis,
+            sync = new QuotaCountSync(newThrottle, exchange, quotaSyncInterval, clock,
                     "ScopeValve[" + getContainer().getName() + "]-quota-counts", containerLog);
             sync.start();
         }

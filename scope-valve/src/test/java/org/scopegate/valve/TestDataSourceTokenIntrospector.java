@@ -103,6 +103,8 @@ public class TestDataSourceTokenIntrospector {
         valve.setRulesPath(rules.toString());
         valve.setDataSourceName(RESOURCE);
         valve.setQuotaSyncInterval(100);
+        // the quota windows of a fixed instant: no test waits for a window's start
+        valve.setQuotaClock(() -> TestScopeValveThrottling.WINDOW_ALIGNED + 1_000);
         tomcat.addHostValve(valve);
         tomcat.start();
         expiresAt = System.currentTimeMillis() + 3_600_000L;
@@ -219,7 +221,6 @@ public class TestDataSourceTokenIntrospector {
     void invokeWhenApplicationHasTierInStoreThenSixthRequestTooManyRequests() throws Exception {
         // PREPARE
         execute("UPDATE oauth_application SET tier_name = 'Trial' WHERE id = 7");
-        TestScopeValveThrottling.awaitWindowStart(60_000, 50_000);
 
         // TEST
         int ok = 0;
@@ -241,17 +242,17 @@ public class TestDataSourceTokenIntrospector {
     void invokeWhenOtherGatewayCountedInTheStoreThenThisGatewayServesTheRest() throws Exception {
         // PREPARE: another gateway on the same store served 4 of the 5 of this window
         execute("UPDATE oauth_application SET tier_name = 'Trial' WHERE id = 7");
-        TestScopeValveThrottling.awaitWindowStart(60_000, 50_000);
-        long window = System.currentTimeMillis() / 60_000 * 60_000;
+        long window = TestScopeValveThrottling.WINDOW_ALIGNED;
         execute("INSERT INTO oauth_quota_count VALUES ('7', " + window + ", 4, 0)");
 
         // TEST: the first request creates the bucket; the next exchange charges it with the other gateway's 4
         int first = tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode();
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (count("7") < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(50);
+        Poll.await("this gateway's request counted in the store", Duration.ofSeconds(3),
+                () -> Boolean.valueOf(count("7") == 5));
+        // the exchange that wrote the count charges the bucket after it: the one after it starts once it is done
+        long exchanges = valve.getQuotaSyncCount();
+        Poll.await("two more exchanges", Duration.ofSeconds(3),
+                () -> Boolean.valueOf(valve.getQuotaSyncCount() >= exchanges + 2));
         int second = tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode();
 
         // VERIFY

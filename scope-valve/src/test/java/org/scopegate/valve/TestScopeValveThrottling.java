@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.management.MBeanServer;
 
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The valve's quotas on an embedded Tomcat: an application given a tier of 5 requests a minute gets its 6th request
  * answered 429 with {@code Retry-After}, {@code RateLimit-Policy} and {@code RateLimit}; another application is
- * unaffected; the quota refills at the next window; an unlimited application sees no quota at all.
+ * unaffected; the quota refills at the next window; an unlimited application sees no quota at all. The quota windows
+ * follow a clock the test moves by hand ({@link #clock}), so no test waits for a window to pass.
  */
 public class TestScopeValveThrottling {
 
@@ -57,13 +59,17 @@ public class TestScopeValveThrottling {
     private static final String UNLIMITED_TOKEN = "unlimitedToken-0123456789abcdefghijklmnopq";
     private static final String OLD_SERVICE_TOKEN = "oldServiceToken-0123456789abcdefghijklmnop";
 
+    /** 2030-01-01T00:00:00Z: the start of a minute, an hour, a day. */
+    static final long WINDOW_ALIGNED = 1_893_456_000_000L;
+
     @TempDir
     Path base;
 
     private FakeTokenService service;
     private EmbeddedTomcat tomcat;
     private ScopeValve valve;
-
+    /** Epoch milliseconds of the quota windows: 1 s into a minute (and into every shorter window). */
+    private final AtomicLong clock = new AtomicLong(WINDOW_ALIGNED + 1_000);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -82,6 +88,7 @@ public class TestScopeValveThrottling {
         valve.setIntrospectionUrl(service.introspectionUrl());
         valve.setClientId(FakeTokenService.CLIENT_ID);
         valve.setClientSecret(FakeTokenService.CLIENT_SECRET);
+        valve.setQuotaClock(clock::get);
         tomcat = new EmbeddedTomcat(base.resolve("tomcat"));
         tomcat.addHostValve(valve);
     }
@@ -101,7 +108,6 @@ public class TestScopeValveThrottling {
     void invokeWhenSixthRequestInTheMinuteThenTooManyRequestsWithRateLimitFields() throws Exception {
         // PREPARE
         tomcat.start();
-        awaitWindowStart(60_000, 50_000);
 
         // TEST
         List<HttpResponse<String>> answers = new ArrayList<>();
@@ -129,6 +135,7 @@ public class TestScopeValveThrottling {
         Assertions.assertEquals("{\"error\":\"too_many_requests\",\"error_description\":\"The request quota of the "
                 + "application is spent: retry after the delay in Retry-After\"}", sixth.body());
         Assertions.assertFalse(sixth.body().contains("alice"), "the webapp was not called");
+        Assertions.assertEquals(59, retryAfter, "the minute's window ends in 59 s");
         Assertions.assertEquals(1, valve.getRefusedQuotaCount());
         Assertions.assertEquals(5, valve.getAdmittedCount());
     }
@@ -138,7 +145,6 @@ public class TestScopeValveThrottling {
     void invokeWhenOneApplicationSpentItsQuotaThenOthersUnaffected() throws Exception {
         // PREPARE
         tomcat.start();
-        awaitWindowStart(60_000, 50_000);
         for (int i = 0; i < 6; i++) {
             tomcat.get("/app/orders", "Authorization", "Bearer " + TRIAL_TOKEN);
         }
@@ -168,7 +174,6 @@ public class TestScopeValveThrottling {
     void invokeWhenNextWindowStartsThenQuotaRefilled() throws Exception {
         // PREPARE: 5 requests in 2 s
         tomcat.start();
-        awaitWindowStart(2_000, 800);
         for (int i = 0; i < 5; i++) {
             Assertions.assertEquals(200, tomcat.get("/app/orders", "Authorization", "Bearer " + QUICK_TOKEN)
                     .statusCode());
@@ -176,11 +181,16 @@ public class TestScopeValveThrottling {
         HttpResponse<String> spent = tomcat.get("/app/orders", "Authorization", "Bearer " + QUICK_TOKEN);
 
         // TEST
-        Thread.sleep(Long.parseLong(spent.headers().firstValue("Retry-After").orElse("2")) * 1000);
+        long retryAfter = Long.parseLong(spent.headers().firstValue("Retry-After").orElse("-1"));
+        clock.addAndGet(retryAfter * 1000 - 1);
+        HttpResponse<String> stillSpent = tomcat.get("/app/orders", "Authorization", "Bearer " + QUICK_TOKEN);
+        clock.addAndGet(1);
         HttpResponse<String> refilled = tomcat.get("/app/orders", "Authorization", "Bearer " + QUICK_TOKEN);
 
         // VERIFY
         Assertions.assertEquals(429, spent.statusCode());
+        Assertions.assertEquals(1, retryAfter, "1 s left of the 2 s window");
+        Assertions.assertEquals(429, stillSpent.statusCode(), "nothing refills 1 ms before the window ends");
         Assertions.assertEquals(200, refilled.statusCode());
         Assertions.assertTrue(refilled.headers().firstValue("RateLimit").orElse("").startsWith("\"Quick\";r=4;t="),
                 refilled.headers().map().toString());
@@ -191,7 +201,6 @@ public class TestScopeValveThrottling {
     void invokeWhenRuleHasLimitThenEveryApplicationCountedOnItWhateverItsTier() throws Exception {
         // PREPARE
         tomcat.start();
-        awaitWindowStart(60_000, 50_000);
 
         // TEST
         List<Integer> statuses = new ArrayList<>();
@@ -243,7 +252,6 @@ public class TestScopeValveThrottling {
         // PREPARE
         valve.setGateways(2);
         tomcat.start();
-        awaitWindowStart(60_000, 50_000);
 
         // TEST
         List<Integer> statuses = new ArrayList<>();
@@ -294,17 +302,5 @@ public class TestScopeValveThrottling {
         Assertions.assertEquals(Long.valueOf(1), buckets);
         Assertions.assertEquals(Integer.valueOf(1), gateways);
         Assertions.assertEquals(Boolean.TRUE, sync);
-    }
-
-
-    /**
-     * Waits until the current window of the given length (aligned on the epoch) has at least {@code left} ms to
-     * go, so that a test's requests fall in one window.
-     */
-    static void awaitWindowStart(long windowMillis, long left) throws InterruptedException {
-        long into = System.currentTimeMillis() % windowMillis;
-        if (windowMillis - into < left) {
-            Thread.sleep(windowMillis - into + 20);
-        }
     }
 }
