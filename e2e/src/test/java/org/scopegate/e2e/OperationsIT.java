@@ -113,7 +113,7 @@ public class OperationsIT {
     void scrapeWhenTrafficHappenedThenEveryFamilyShowsIt() throws Exception {
         // PREPARE: grants, failed logins up to a lockout, a revoked token, valve decisions, a rules reload
         String victim = "locked" + ThreadLocalRandom.current().nextInt(10000, 99999);
-        String victimPassword = "Victim-pass-" + ThreadLocalRandom.current().nextInt(100000, 999999);
+        String victimPassword = "Tidal-Comet-" + ThreadLocalRandom.current().nextInt(100000, 999999);
         CREDENTIALS.add(victimPassword);
         DemoServer.Result add = server.runWithInput(60, victimPassword + "\n", "scripts/tokenctl", "user", "add",
                 victim, "--password", "-", "--roles", "reader");

@@ -106,15 +106,20 @@ public final class TokenServiceListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         long start = System.nanoTime();
         ServletContext context = event.getServletContext();
-        TokenServiceConfig config;
+        TokenServiceConfig configured;
         RevocationFeedConfig feedConfig;
         try {
-            config = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
+            configured = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
             feedConfig = RevocationFeedConfig.read(context::getInitParameter);
         } catch (IllegalArgumentException e) {
             String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
             log.error(message);
             throw new StartFailure(message);
+        }
+        TokenServiceConfig config = configured.issuer() != null ? configured
+                : configured.withIssuer(ServerIssuer.derive(context));
+        if (configured.issuer() == null) {
+            log.warn(Messages.get("tokenServiceListener.issuerDerived", config.issuer()));
         }
         try {
             dataSources = open(config);

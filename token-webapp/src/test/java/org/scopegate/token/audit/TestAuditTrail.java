@@ -49,8 +49,8 @@ import org.scopegate.token.metrics.GrantOutcome;
 public class TestAuditTrail {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ALICE_PASSWORD = "Alice-correct-horse-7";
-    private static final String BOB_PASSWORD = "Bob-battery-staple-9";
+    private static final String ALICE_PASSWORD = "Amber-correct-horse-7";
+    private static final String BOB_PASSWORD = "Copper-battery-staple-9";
     private static final String WRONG_PASSWORD = "Wrong-guess-41";
     private static final String CAROL_PASSWORD = "Signs-up-in-2024!x";
 

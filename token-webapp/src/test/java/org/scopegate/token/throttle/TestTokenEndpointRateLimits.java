@@ -42,7 +42,7 @@ public class TestTokenEndpointRateLimits {
                 .with("grantRateLimitPerAddress", "1000").with("grantRateLimitPerClient", "3")
                 .with("grantRateLimitWindow", "3600");
         Assertions.assertEquals(LifecycleState.STARTED, server.start());
-        server.createUser("frank", "pw-frank-0123");
+        server.createUser("frank", "Limits-test-pass-0123");
     }
 
     @AfterAll
@@ -56,7 +56,7 @@ public class TestTokenEndpointRateLimits {
         String[] shop = server.createClient(false, "password", "refresh_token");
         String[] other = server.createClient(false, "client_credentials");
         String auth = EmbeddedTokenServer.basic(shop[0], shop[1]);
-        String login = "grant_type=password&username=frank&password=pw-frank-0123";
+        String login = "grant_type=password&username=frank&password=Limits-test-pass-0123";
         String refresh = null;
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> ok = server.postForm("", auth, login);
@@ -94,10 +94,10 @@ public class TestTokenEndpointRateLimits {
                 .with("grantRateLimitPerAddress", "4").with("grantRateLimitWindow", "3600");
         try {
             Assertions.assertEquals(LifecycleState.STARTED, flooded.start());
-            flooded.createUser("gina", "pw-gina-0123");
+            flooded.createUser("gina", "Flood-test-pass-4567");
             String[] app = flooded.createClient(false, "client_credentials", "password");
             String auth = EmbeddedTokenServer.basic(app[0], app[1]);
-            String login = "grant_type=password&username=gina&password=pw-gina-0123";
+            String login = "grant_type=password&username=gina&password=Flood-test-pass-4567";
             for (int i = 0; i < 4; i++) {
                 Assertions.assertEquals(200, flooded.postForm("", auth, i % 2 == 0 ? login
                         : "grant_type=client_credentials").statusCode());
