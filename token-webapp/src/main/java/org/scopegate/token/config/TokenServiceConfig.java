@@ -55,13 +55,14 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param signupRateLimit sign-ups per client address per hour (0: no limit)
  * @param signInRateLimit sign-ins of the pages per client address per minute (0: no limit)
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
+ * @param grantRateLimits the token endpoint's rate limits
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
         long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash,
         int lockoutThreshold,
         long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
         Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
-        int signupRateLimit, int signInRateLimit, JdbcSettings jdbc) {
+        int signupRateLimit, int signInRateLimit, JdbcSettings jdbc, GrantRateLimits grantRateLimits) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -119,6 +120,12 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String JDBC_PASSWORD_FILE = "jdbcPasswordFile";
     /** Context parameter name. */
     public static final String JDBC_POOL_SIZE = "jdbcPoolSize";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_PER_CLIENT = "grantRateLimitPerClient";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_PER_ADDRESS = "grantRateLimitPerAddress";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_WINDOW = "grantRateLimitWindow";
 
     private static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,64}");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
@@ -185,10 +192,14 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
         int signupRate = (int) number(parameters, SIGNUP_RATE_LIMIT, 10, 0, 1_000_000);
         int signInRate = (int) number(parameters, SIGN_IN_RATE_LIMIT, 30, 0, 1_000_000);
         JdbcSettings jdbc = jdbc(parameters, dataSourceName);
+        GrantRateLimits limits = new GrantRateLimits(
+                number(parameters, GRANT_RATE_LIMIT_PER_CLIENT, 1200, 0, 1_000_000_000),
+                number(parameters, GRANT_RATE_LIMIT_PER_ADDRESS, 300, 0, 1_000_000_000),
+                number(parameters, GRANT_RATE_LIMIT_WINDOW, 60, 1, 86400));
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, familyMaxAge, defaultScope,
                 hash, threshold, duration, maxDuration, adminSecretFile, purge, issuer,
                 Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, signupRate,
-                signInRate, jdbc);
+                signInRate, jdbc, limits);
     }
 
     private static JdbcSettings jdbc(UnaryOperator<String> parameters, String dataSourceName) {
@@ -252,7 +263,17 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
         return new TokenServiceConfig(dataSourceName, databaseDirectory, accessTokenLifetime, refreshTokenLifetime,
                 refreshFamilyMaxAge, defaultScope, passwordHash, lockoutThreshold, lockoutDuration, lockoutMaxDuration,
                 adminSecretFile, purgeInterval, derivedIssuer, signupDefaultRoles, passwordMinLength, passwordHashQueue,
-                passwordHashWait, signupRateLimit, signInRateLimit, jdbc);
+                passwordHashWait, signupRateLimit, signInRateLimit, jdbc, grantRateLimits);
+    }
+
+    /**
+     * The token endpoint's rate limits for the password and client-credentials grants.
+     *
+     * @param perClient grants per window per client, {@code 0} for no limit
+     * @param perAddress grants per window per client address, {@code 0} for no limit
+     * @param windowSeconds the window in seconds
+     */
+    public record GrantRateLimits(long perClient, long perAddress, long windowSeconds) {
     }
 
     private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {

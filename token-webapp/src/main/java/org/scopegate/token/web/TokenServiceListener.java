@@ -65,6 +65,7 @@ import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.LiveTokenCounter;
+import org.scopegate.token.store.QuotaCountStore;
 import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
@@ -77,6 +78,7 @@ import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
 import org.scopegate.token.store.UserStore;
+import org.scopegate.token.throttle.GrantRateLimiter;
 import org.scopegate.token.throttle.Throttling;
 
 /**
@@ -89,6 +91,9 @@ import org.scopegate.token.throttle.Throttling;
 public final class TokenServiceListener implements ServletContextListener {
 
     private static final Log log = LogFactory.getLog(TokenServiceListener.class);
+
+    /** Most clients, and most addresses, whose grant rate is tracked at once. */
+    private static final long GRANT_LIMIT_ENTRIES = 100_000;
 
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
@@ -226,7 +231,10 @@ public final class TokenServiceListener implements ServletContextListener {
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
-                new Throttling(new TierStore()), metrics, audit);
+                new Throttling(new TierStore(), new QuotaCountStore(), new GrantRateLimiter(
+                        config.grantRateLimits().perClient(), config.grantRateLimits().perAddress(),
+                        config.grantRateLimits().windowSeconds(), GRANT_LIMIT_ENTRIES, System::nanoTime)),
+                metrics, audit);
     }
 
     /**
