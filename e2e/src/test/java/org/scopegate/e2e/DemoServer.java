@@ -177,6 +177,8 @@ public final class DemoServer implements AutoCloseable {
         Path dir = workDir().resolve(name);
         if (fresh) {
             deleteTree(dir.resolve("base"));
+            // a PostgreSQL cluster of an earlier run: its role's password went with state.env
+            deleteTree(dir.resolve("postgres"));
             Files.deleteIfExists(dir.resolve("demo.env"));
             Files.deleteIfExists(dir.resolve("state.env"));
         }

@@ -164,7 +164,8 @@ class InstallPostgresIT {
 
         // TEST: Tomcat started as the README says, then the README's next steps with tokenctl
         startTomcat();
-        DemoServer.Result app = tokenctl("client", "add", "billing", "--grant-types", "client_credentials");
+        DemoServer.Result app = tokenctl("client", "add", "billing", "--grant-types", "client_credentials",
+                "--introspect");
         assertEquals(0, app.exit(), app.output());
         String basic = Http.basic(field(app.output(), "client_id"), field(app.output(), "client_secret"));
         HttpResponse<String> grant = post(TOKEN_URL, basic, "grant_type=client_credentials");
