@@ -8,8 +8,9 @@
 #      gateway until refused) -> revocation_visible_p99_ms=, revoke_call_p50_ms=; then N held streams of the
 #      pushed feed at once (N valves) -> what one held connection costs the key manager (memory, CPU, bytes)
 #   2. two key managers on one PostgreSQL (DEMO_STORE=postgres, the second joining) and a gateway knowing both:
-#      load through the gateway (a third of the requests with a token never seen before, so introspection runs),
-#      kill -9 of the first key manager after 3 s -> ha_failover_failed_requests=
+#      load through the gateway (a third of the requests with a token never seen before, so introspection runs;
+#      half of those tokens kept for after the kill), kill -9 of the first key manager after 3 s
+#      -> ha_failover_failed_requests=
 # Needs the postgresql server package for 2 (as the demo's DEMO_STORE=postgres does).
 
 feed_env() { # FILE KEY -> the value of KEY in a demo.env
