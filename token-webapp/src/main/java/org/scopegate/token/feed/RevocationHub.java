@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -515,46 +516,39 @@ public final class RevocationHub implements RevocationCommitListener {
         }
 
         // 3. Catch the new streams up, each from its own cursor, with a read of their own
+        // Valves without a cursor (starting) share one read of the head: a thousand restarting at once cost one query
+        CatchUp[] atHead = new CatchUp[1];
+        long[] atHeadStart = new long[1];
         for (FeedSubscriber s : fresh) {
-            if (catchUp(s)) {
+            if (catchUp(s, atHead, atHeadStart)) {
                 active.add(s);
             }
         }
     }
 
 
-    private boolean catchUp(FeedSubscriber s) {
+    private boolean catchUp(FeedSubscriber s, CatchUp[] atHead, long[] atHeadStart) {
         long start = nanoClock.getAsLong();
         long after = s.startCursor();
         CatchUp answer;
-        try {
-            answer = database.call(c -> {
-                long purgedThrough = settings.getLong(c, SettingStore.REVOCATION_PURGED_THROUGH, 0);
-                long head = Math.max(events.maxId(c), purgedThrough);
-                if (after < 0) {
-                    return new CatchUp(head, head, false, List.of());
-                }
-                if (after < purgedThrough || after > head || head - after > MAX_CATCH_UP) {
-                    return new CatchUp(after, head, true, List.of());
-                }
-                List<RevocationEvent> list = new ArrayList<>();
-                long cursor = after;
-                while (true) {
-                    List<RevocationEvent> batch = events.after(c, cursor, BATCH);
-                    list.addAll(batch);
-                    if (batch.size() < BATCH) {
-                        break;
-                    }
-                    cursor = batch.get(batch.size() - 1).id();
-                }
-                return new CatchUp(after, head, false, list);
-            });
-            storeUp();
-        } catch (SQLException | RuntimeException e) {
-            storeDown(e);
-            // The valve sees its stream end and comes back
-            closed(s);
-            return false;
+        if (after < 0 && atHead[0] != null) {
+            // Read after this stream registered (it was pending when the pass began): valid for it too
+            answer = atHead[0];
+            start = atHeadStart[0];
+        } else {
+            try {
+                answer = database.call(c -> readCatchUp(c, after));
+                storeUp();
+            } catch (SQLException | RuntimeException e) {
+                storeDown(e);
+                // The valve sees its stream end and comes back
+                closed(s);
+                return false;
+            }
+            if (after < 0) {
+                atHead[0] = answer;
+                atHeadStart[0] = start;
+            }
         }
         long t = streamTime(s, start);
         // What the stream is sent and has applied is settled before the hello, the first thing it can acknowledge
@@ -577,6 +571,32 @@ public final class RevocationHub implements RevocationCommitListener {
             s.send(messages.heartbeat(t));
         }
         return !s.isClosed();
+    }
+
+
+    /**
+     * What a stream starting after a cursor is sent first: nothing but the head (no cursor), a reset (a cursor
+     * older than the events kept, beyond the head, or too far behind), or the events after it.
+     */
+    private CatchUp readCatchUp(Connection c, long after) throws SQLException {
+        long purgedThrough = settings.getLong(c, SettingStore.REVOCATION_PURGED_THROUGH, 0);
+        long head = Math.max(events.maxId(c), purgedThrough);
+        if (after < 0) {
+            return new CatchUp(head, head, false, List.of());
+        }
+        if (after < purgedThrough || after > head || head - after > MAX_CATCH_UP) {
+            return new CatchUp(after, head, true, List.of());
+        }
+        List<RevocationEvent> list = new ArrayList<>();
+        long cursor = after;
+        while (true) {
+            List<RevocationEvent> batch = events.after(c, cursor, BATCH);
+            list.addAll(batch);
+            if (batch.size() < BATCH) {
+                return new CatchUp(after, head, false, list);
+            }
+            cursor = batch.get(batch.size() - 1).id();
+        }
     }
 
 
