@@ -92,6 +92,7 @@ bench_feed() {
     sleep "$hold"
     idle1=$(feed_ticks "$kmpid")
     rss0=$(feed_rss_kib "$kmpid")
+    rm -f "$sfile"
     feed_helper streams feed="$km_http/token/revocations" client=scope-valve \
         secret="$(feed_env "$env" VALVE_CLIENT_SECRET)" count="$streams" seconds="$hold" >"$sfile" 2>>"$LOG" &
     local spid=$!
