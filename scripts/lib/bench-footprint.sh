@@ -146,12 +146,13 @@ footprint_cache_cost() {
 }
 
 footprint_allocation() {
-    # Bytes allocated per request by Tomcat's request threads on the recommended Tomcat, from JFR's exact per-thread
-    # counters (jdk.ThreadAllocationStatistics at the start and end of a recording around one run): the same
-    # resource without the valve (the open Host) and behind it, and an introspection.
+    # Bytes allocated per request by Tomcat's request threads, from JFR's exact per-thread counters
+    # (jdk.ThreadAllocationStatistics at the start and end of a recording around one run): the same resource without
+    # the valve (the open Host) and behind it, and an introspection. On the "before" Tomcat (what a request allocates
+    # does not depend on the heap's size), so that JFR's own buffers do not count in the other's resident memory.
     local DEMO_DIR BASE TOMCAT_PID PORT_OFFSET jfc=$WORK/footprint-alloc.jfc k name f out
     local -A per
-    footprint_use after
+    footprint_use before
     cat >"$jfc" <<'JFC'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="scripts/bench: allocation per thread">
@@ -172,9 +173,9 @@ JFC
             || { bench_fail "footprint: JFR.start failed"; return 0; }
         case $k in
             open) run "$name" 4 3 /orders/catalog BENCH_HEADERS="Host: $OPEN_HOST" ;;
-            protected) run "$name" 4 3 /orders/catalog BENCH_HEADERS="Authorization: Bearer ${FP_TOKEN[after]}" ;;
-            introspection) run "$name" 4 3 /token/introspect BENCH_METHOD=POST BENCH_HEADERS="${FP_IBASIC[after]}" \
-                BENCH_BODY="token=${FP_TOKEN[after]}" ;;
+            protected) run "$name" 4 3 /orders/catalog BENCH_HEADERS="Authorization: Bearer ${FP_TOKEN[before]}" ;;
+            introspection) run "$name" 4 3 /token/introspect BENCH_METHOD=POST BENCH_HEADERS="${FP_IBASIC[before]}" \
+                BENCH_BODY="token=${FP_TOKEN[before]}" ;;
         esac
         jcmd "$TOMCAT_PID" JFR.stop name=bench-alloc >>"$LOG" 2>&1 || { bench_fail "footprint: JFR.stop failed"; return 0; }
         out=$(java -cp "$ROOT/bench/target/scopegate-bench.jar" org.scopegate.bench.BenchTool jfr-alloc file="$f" 2>&1) \
