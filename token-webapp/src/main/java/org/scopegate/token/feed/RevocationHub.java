@@ -74,7 +74,7 @@ import org.scopegate.token.store.SettingStore;
  * has acknowledged it, or after the timeout; a stream that has not acknowledged by then is closed, so that its valve
  * reconnects (and catches up) rather than being taken for in contact.
  */
-public final class RevocationHub implements RevocationCommitListener {
+public final class RevocationHub implements RevocationCommitListener, RevocationHubMBean {
 
     /** Name of the servlet context attribute holding the hub. */
     public static final String ATTRIBUTE = "org.scopegate.token.feed.RevocationHub";
@@ -670,6 +670,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return streams open now
      */
+    @Override
     public int getStreamCount() {
         return streams.size();
     }
@@ -678,6 +679,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return streams opened since start
      */
+    @Override
     public long getOpenedCount() {
         return opened.get();
     }
@@ -686,6 +688,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return streams closed by the key manager (no acknowledgement in time, too slow, credentials revoked)
      */
+    @Override
     public long getDroppedCount() {
         return dropped.get();
     }
@@ -694,6 +697,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return acknowledgements received
      */
+    @Override
     public long getAcknowledgementCount() {
         return acknowledgements.get();
     }
@@ -702,6 +706,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return revoking calls that waited for acknowledgements
      */
+    @Override
     public long getWaitCount() {
         return waits.get();
     }
@@ -710,6 +715,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return revoking calls whose wait ended with the timeout
      */
+    @Override
     public long getWaitTimeoutCount() {
         return waitTimeouts.get();
     }
@@ -718,6 +724,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return the time revoking calls spent waiting, in ms
      */
+    @Override
     public long getWaitMillis() {
         return TimeUnit.NANOSECONDS.toMillis(waitNanos.get());
     }
@@ -726,6 +733,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return the newest event pushed, {@code -1} when none yet
      */
+    @Override
     public long getHead() {
         return knownHead;
     }
