@@ -139,7 +139,9 @@ abstract class AbstractValveIT {
         Http.Response r = http.request("GET", server.get("PROTECTED_URL"), "Authorization", "Bearer two tokens");
         assertEquals(400, r.status(), r::toString);
         String c = r.header("WWW-Authenticate");
-        assertTrue(c == null || c.contains("error=\"invalid_request\""), r::toString);
+        assertNotNull(c, r::toString);
+        assertTrue(c.startsWith("Bearer realm=\"") && c.contains("error=\"invalid_request\""), c);
+        assertEquals("invalid_request", r.json().path("error").asText(), r::toString);
     }
 
     @Test

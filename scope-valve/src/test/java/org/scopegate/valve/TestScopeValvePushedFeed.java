@@ -19,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import javax.management.MBeanServer;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.Poll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -92,12 +94,8 @@ public class TestScopeValvePushedFeed {
     }
 
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            Assertions.assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.sleep(10);
-        }
+    private static void await(BooleanSupplier condition, String what) throws Exception {
+        Poll.await(what, Duration.ofSeconds(5), () -> Boolean.valueOf(condition.getAsBoolean()));
     }
 
 

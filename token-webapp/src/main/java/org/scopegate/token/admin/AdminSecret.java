@@ -30,6 +30,7 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.scopegate.token.Messages;
 import org.scopegate.token.crypto.Digests;
+import org.scopegate.token.crypto.PlaceholderSecrets;
 import org.scopegate.token.crypto.SecretGenerator;
 
 /**
@@ -71,6 +72,10 @@ public final class AdminSecret {
         String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
         if (secret.isEmpty()) {
             throw new IOException("The admin secret file " + file.toAbsolutePath() + " is empty");
+        }
+        if (PlaceholderSecrets.isPlaceholder(secret)) {
+            throw new IOException("The admin secret file " + file.toAbsolutePath() + " holds the documentation's "
+                    + "placeholder, not a secret: delete the file to have a secret generated");
         }
         return new AdminSecret(Digests.sha256Hex(secret));
     }

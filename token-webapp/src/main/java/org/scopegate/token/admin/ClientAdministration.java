@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 
 import org.scopegate.token.TokenService;
 import org.scopegate.token.crypto.Digests;
+import org.scopegate.token.crypto.PlaceholderSecrets;
 import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;
@@ -112,6 +113,10 @@ public final class ClientAdministration {
         String secret = body.text("client_secret", 256);
         if (secret != null && (secret.length() < MIN_GIVEN_SECRET || secret.indexOf(' ') >= 0)) {
             throw AdminException.badRequest("client_secret must be at least 32 characters without spaces");
+        }
+        if (PlaceholderSecrets.isPlaceholder(secret)) {
+            throw AdminException.badRequest("client_secret is the documentation's placeholder, not a secret: "
+                    + "generate one (conf/catalina.properties.fragment shows how)");
         }
         String id = clientId != null ? clientId : service.secrets().newClientId();
         String clientSecret = secret != null ? secret : service.secrets().newSecret();

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scopegate.token.EmbeddedTokenServer;
+import org.scopegate.token.crypto.TestPlaceholderSecrets;
 
 /**
  * The admin API over HTTP (protocol.md section 6).
@@ -169,6 +170,26 @@ public class TestAdminServlet {
         HttpResponse<String> again = server.admin("POST", "/clients", "{\"name\":\"valve\",\"client_id\":"
                 + "\"scope-valve\",\"grant_types\":[\"client_credentials\"]}");
         Assertions.assertEquals(409, again.statusCode());
+    }
+
+    @Test
+    public void createClientWhenGivenSecretIsADocumentedPlaceholderThenBadRequestAndNothingStored() throws Exception {
+        // PREPARE: the fragment's value, as an administrator who registered the valve before replacing it would send
+        String shipped = TestPlaceholderSecrets.shippedValveSecret();
+        for (String placeholder : new String[] {shipped, "change_me_to_something_random_and_long_enough"}) {
+            String id = "valve-" + Integer.toHexString(placeholder.hashCode());
+
+            // TEST
+            HttpResponse<String> created = server.admin("POST", "/clients", "{\"name\":\"valve\",\"client_id\":\""
+                    + id + "\",\"client_secret\":\"" + placeholder + "\",\"grant_types\":[\"client_credentials\"],"
+                    + "\"introspect\":true}");
+
+            // VERIFY
+            Assertions.assertEquals(400, created.statusCode(), created.body());
+            Assertions.assertEquals("invalid_request", EmbeddedTokenServer.json(created).get("error").asText());
+            Assertions.assertTrue(created.body().contains("placeholder"), created.body());
+            Assertions.assertEquals(404, server.admin("GET", "/clients/" + id, null).statusCode(), "stored anyway");
+        }
     }
 
     @Test

@@ -67,6 +67,25 @@ public class TestTokenServiceListener {
     }
 
     @Test
+    public void startWhenAdminSecretIsADocumentedPlaceholderThenWebappFails() throws Exception {
+        // PREPARE
+        Path base = Files.createTempDirectory("token-placeholder");
+        Files.createDirectories(base.resolve("conf"));
+        Files.writeString(base.resolve("conf/token-admin.secret"), "CHANGE-ME-at-least-32-random-characters\n");
+        EmbeddedTokenServer server = new EmbeddedTokenServer(base);
+
+        // TEST
+        try {
+            LifecycleState state = server.start();
+
+            // VERIFY
+            Assertions.assertNotEquals(LifecycleState.STARTED, state);
+        } finally {
+            server.stopAndDelete();
+        }
+    }
+
+    @Test
     public void restartWhenSameStoreThenIssuedTokensStillValidAndOldHashUpgraded() throws Exception {
         // PREPARE
         Path base = Files.createTempDirectory("token-restart");
