@@ -244,7 +244,7 @@ public class TestRevocationHub {
 
         // VERIFY
         Assertions.assertEquals(before, stream.hello().get("cursor").asLong());
-        JsonNode batch = stream.messages.get(1);
+        JsonNode batch = stream.messages.get(1).json();
         Assertions.assertEquals(first, batch.get("cursor").asLong() - 1);
         Assertions.assertEquals("catch-up-2", batch.get("events").get(1).get("value").asText());
         Assertions.assertEquals(RevocationHub.Acknowledgement.RECORDED,
@@ -262,8 +262,8 @@ public class TestRevocationHub {
 
         private RevocationHub hub;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final List<String> names = new CopyOnWriteArrayList<>();
-        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+        /** What was received, in order; a message is here before the valve acknowledges it, as a valve applies first. */
+        final List<Message> messages = new CopyOnWriteArrayList<>();
         final AtomicBoolean completed = new AtomicBoolean();
         volatile boolean acknowledgeInsideWrite;
         private volatile String id;
@@ -302,14 +302,19 @@ public class TestRevocationHub {
         }
 
         JsonNode hello() {
-            int i = names.indexOf("hello");
-            return i < 0 ? null : messages.get(i);
+            for (Message m : messages) {
+                if ("hello".equals(m.name())) {
+                    return m.json();
+                }
+            }
+            return null;
         }
 
         long lastCursor() {
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                if ("revocations".equals(names.get(i))) {
-                    return messages.get(i).get("cursor").asLong();
+            List<Message> all = new ArrayList<>(messages);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if ("revocations".equals(all.get(i).name())) {
+                    return all.get(i).json().get("cursor").asLong();
                 }
             }
             return -1;
@@ -317,9 +322,9 @@ public class TestRevocationHub {
 
         List<Long> heartbeats() {
             List<Long> t = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                if ("heartbeat".equals(names.get(i))) {
-                    t.add(Long.valueOf(messages.get(i).get("t").asLong()));
+            for (Message m : messages) {
+                if ("heartbeat".equals(m.name())) {
+                    t.add(Long.valueOf(m.json().get("t").asLong()));
                 }
             }
             return t;
@@ -366,16 +371,21 @@ public class TestRevocationHub {
                     }
                     if ("hello".equals(name)) {
                         id = json.get("stream").asText();
-                    } else if (acknowledgeInsideWrite && json.has("cursor")) {
+                    }
+                    // Recorded before it is acknowledged: the revoking call may return the moment it is
+                    messages.add(new Message(name, json));
+                    if (acknowledgeInsideWrite && !"hello".equals(name) && json.has("cursor")) {
                         hub.acknowledge(id, AUTHORIZATION, json.get("cursor").asLong());
                     }
-                    names.add(name);
-                    messages.add(json);
                 }
             }
             bytes.reset();
             bytes.writeBytes(text.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** One message of a stream: its event name and its data. */
+    record Message(String name, JsonNode json) {
     }
 
     /** The test's pool, which can be made to fail as a lost database would. */
