@@ -15,20 +15,28 @@
  */
 package org.scopegate.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The failed requests of a run, grouped by what went wrong (status and OAuth {@code error} code, or the I/O
  * failure), each group with its count, the first answer's body and which token the first failed request carried
  * (its line in the token file and the first 8 hex characters of its SHA-256, as the server's logs show it; never the
- * token itself).
+ * token itself). A sample shows no token either: the request's own token, where the answer quotes it, and the value
+ * of every JSON member named {@code ...token} (an answer of a successful grant that did not have the expected
+ * status holds live tokens) are replaced by {@code sha256:} and their digest's first 8 hex characters.
  */
 public final class ErrorTally {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** A JSON string member whose name ends in "token", its value possibly cut off by the end of the sample. */
+    private static final Pattern TOKEN_MEMBER = Pattern.compile("(\"[A-Za-z_]*token\"\\s*:\\s*\")([^\"]*)");
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private long total;
@@ -44,7 +52,7 @@ public final class ErrorTally {
         total++;
         Group g = groups.get(kind);
         if (g == null) {
-            groups.put(kind, new Group(sample, token == null ? null : shortDigest(token), line));
+            groups.put(kind, new Group(redact(sample, token), token == null ? null : shortDigest(token), line));
         } else {
             g.count++;
         }
@@ -72,6 +80,25 @@ public final class ErrorTally {
             }
             b.append(" sample=").append(g.sample.isEmpty() ? "(none)" : g.sample).append('\n');
         }
+        return b.toString();
+    }
+
+
+    private static String redact(String sample, byte[] token) {
+        String s = sample;
+        if (token != null && token.length > 0) {
+            String t = new String(token, StandardCharsets.US_ASCII);
+            s = s.replace(t, "sha256:" + shortDigest(token));
+        }
+        Matcher m = TOKEN_MEMBER.matcher(s);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String value = m.group(2);
+            String replacement = value.isEmpty() || value.startsWith("sha256:") ? value
+                    : "sha256:" + shortDigest(value.getBytes(StandardCharsets.US_ASCII));
+            m.appendReplacement(b, Matcher.quoteReplacement(m.group(1) + replacement));
+        }
+        m.appendTail(b);
         return b.toString();
     }
 

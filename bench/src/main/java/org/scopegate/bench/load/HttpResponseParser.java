@@ -17,6 +17,7 @@ package org.scopegate.bench.load;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * An incremental parser of HTTP/1.1 responses, fed with whatever bytes a non-blocking read returned: the status,
@@ -40,6 +41,14 @@ public final class HttpResponseParser {
     private long contentLength;
     private boolean chunked;
     private boolean close;
+
+
+    /**
+     * A parser ready for the first response.
+     */
+    public HttpResponseParser() {
+        reset();
+    }
 
 
     /**
@@ -113,7 +122,7 @@ public final class HttpResponseParser {
 
 
     /**
-     * @return the value of the JSON member {@code "error"} of the body sample, or {@code null}
+     * @return the value of the JSON member {@code "error"} of the body sample when it is a string, or {@code null}
      */
     public String errorCode() {
         String s = sample();
@@ -121,9 +130,25 @@ public final class HttpResponseParser {
         if (k < 0) {
             return null;
         }
-        int q1 = s.indexOf('"', s.indexOf(':', k) + 1);
-        int q2 = q1 < 0 ? -1 : s.indexOf('"', q1 + 1);
-        return q1 < 0 || q2 < 0 ? null : s.substring(q1 + 1, q2);
+        int i = skipSpace(s, k + 7);
+        if (i == s.length() || s.charAt(i) != ':') {
+            return null;
+        }
+        int q1 = skipSpace(s, i + 1);
+        if (q1 == s.length() || s.charAt(q1) != '"') {
+            return null;
+        }
+        int q2 = s.indexOf('"', q1 + 1);
+        return q2 < 0 ? null : s.substring(q1 + 1, q2);
+    }
+
+
+    private static int skipSpace(String s, int from) {
+        int i = from;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
 
@@ -153,7 +178,10 @@ public final class HttpResponseParser {
                 if (n == 0) {
                     return; // a stray CRLF between responses
                 }
-                if (n < 12 || !startsWith("HTTP/1.", 0) || line[8] != ' ') {
+                // HTTP/1.x SP 3DIGIT [SP reason]
+                if (n < 12 || !startsWith("HTTP/1.", 0) || !isDigit(line[7]) || line[8] != ' '
+                        || !isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11])
+                        || (n > 12 && line[12] != ' ')) {
                     throw new HttpProtocolException("not a status line: " + text(0, Math.min(n, 40)));
                 }
                 status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
@@ -167,17 +195,24 @@ public final class HttpResponseParser {
                 }
             }
             case CHUNK_SIZE -> {
+                // 1*HEXDIG [BWS ";" extension]: the extensions are skipped
                 long size = 0;
-                int digits = 0;
-                for (int i = 0; i < n && line[i] != ';'; i++) {
+                int i = 0;
+                for (; i < n; i++) {
                     int d = Character.digit(line[i], 16);
                     if (d < 0) {
                         break;
                     }
+                    if (i == 15) {
+                        throw new HttpProtocolException("chunk size too large: " + text(0, Math.min(n, 20)));
+                    }
                     size = size * 16 + d;
-                    digits++;
                 }
-                if (digits == 0) {
+                int digits = i;
+                while (i < n && (line[i] == ' ' || line[i] == '\t')) {
+                    i++;
+                }
+                if (digits == 0 || (i < n && line[i] != ';')) {
                     throw new HttpProtocolException("bad chunk size: " + text(0, Math.min(n, 20)));
                 }
                 remaining = size;
@@ -211,25 +246,35 @@ public final class HttpResponseParser {
         while (v < n && (line[v] == ' ' || line[v] == '\t')) {
             v++;
         }
+        int end = n;
+        while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t')) {
+            end--;
+        }
         if (nameIs("content-length", colon)) {
+            if (end == v || end - v > 18) {
+                throw new HttpProtocolException("bad Content-Length");
+            }
             long length = 0;
-            for (int i = v; i < n; i++) {
-                if (line[i] < '0' || line[i] > '9') {
+            for (int i = v; i < end; i++) {
+                if (!isDigit(line[i])) {
                     throw new HttpProtocolException("bad Content-Length");
                 }
                 length = length * 10 + (line[i] - '0');
             }
             contentLength = length;
         } else if (nameIs("transfer-encoding", colon)) {
-            chunked = text(v, n).toLowerCase().contains("chunked");
+            chunked = text(v, end).toLowerCase(Locale.ROOT).contains("chunked");
         } else if (nameIs("connection", colon)) {
-            close = text(v, n).toLowerCase().contains("close");
+            close = text(v, end).toLowerCase(Locale.ROOT).contains("close");
         }
     }
 
 
     private void startBody() {
-        if (status / 100 == 1 || status == 204 || status == 304) {
+        if (status / 100 == 1 && status != 101) {
+            // An interim response (100 Continue, 103 Early Hints): the answer to the request is still to come
+            reset();
+        } else if (status / 100 == 1 || status == 204 || status == 304) {
             state = State.DONE;
         } else if (chunked) {
             state = State.CHUNK_SIZE;
@@ -250,6 +295,11 @@ public final class HttpResponseParser {
             in.get(in.position(), sample, sampleLength, k);
             sampleLength += k;
         }
+    }
+
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
 

@@ -15,6 +15,8 @@
  */
 package org.scopegate.bench.load;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -72,7 +74,9 @@ public final class LatencyLog {
         if (sorted.length == 0) {
             return 0;
         }
-        int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+        // In decimal: in binary floating point 99.9 / 100 * 1000 is 999.0000000000001, whose ceiling is one rank too far
+        int rank = BigDecimal.valueOf(percent).multiply(BigDecimal.valueOf(sorted.length))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING).intValue();
         return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
     }
 

@@ -25,6 +25,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -260,7 +261,7 @@ public final class LoadGenerator {
                 SelectionKey key = it.next();
                 it.remove();
                 Connection c = (Connection) key.attachment();
-                if (c.readAnswer(selector)) {
+                if (c.readAnswer(selector, free)) {
                     outstanding.decrementAndGet();
                     free.offer(c);
                 }
@@ -291,7 +292,7 @@ public final class LoadGenerator {
                 SelectionKey key = it.next();
                 it.remove();
                 Connection c = (Connection) key.attachment();
-                if (c.readAnswer(selector)) {
+                if (c.readAnswer(selector, null)) {
                     outstanding.decrementAndGet();
                     sendNextClosed(c);
                 }
@@ -402,8 +403,14 @@ public final class LoadGenerator {
 
         /**
          * Reads what arrived; on a whole answer records it and returns {@code true} (the connection is free again).
+         *
+         * @param free the free connections (open loop: the sender takes from it concurrently), or {@code null}
          */
-        boolean readAnswer(Selector selector) throws IOException {
+        boolean readAnswer(Selector selector, BlockingQueue<Connection> free) throws IOException {
+            if (!busy) {
+                idle(selector, free);
+                return false;
+            }
             int n;
             try {
                 n = channel.read(in);
@@ -442,7 +449,8 @@ public final class LoadGenerator {
                 errors.add("status=" + status + (code == null ? "" : " error=" + code), parser.sample(),
                         index < 0 ? null : tokens.token(index), index + 1);
             }
-            boolean close = parser.isClose();
+            // Bytes after the answer answer no request (one request in flight): the connection is out of step
+            boolean close = parser.isClose() || in.position() > 0;
             parser.reset();
             if (close) {
                 reopen(selector);
@@ -451,12 +459,24 @@ public final class LoadGenerator {
         }
 
 
-        private boolean failed(Selector selector, String kind) throws IOException {
-            if (!busy) {
-                // an idle connection closed by the server (keep-alive timeout): open another, nothing was lost
+        /**
+         * The server spoke on a connection with no request in flight: the end of the stream at its keep-alive
+         * timeout, or an answer to no request (a 408 before closing). Either way the connection is done; it is not an
+         * answer, and nothing was lost. The open loop's sender may be taking this connection at this very moment:
+         * only a connection taken back from the free queue is replaced; one the sender holds is left as it is, and
+         * its request then gets the server's bytes or its closing as the answer, counted once.
+         */
+        private void idle(Selector selector, BlockingQueue<Connection> free) throws IOException {
+            if (free == null || free.remove(this)) {
                 reopen(selector);
-                return false;
+                if (free != null) {
+                    free.offer(this);
+                }
             }
+        }
+
+
+        private boolean failed(Selector selector, String kind) throws IOException {
             busy = false;
             int index = tokenIndex;
             errors.add(kind, "", index < 0 ? null : tokens.token(index), index + 1);

@@ -69,6 +69,18 @@ public final class LoadResult {
     }
 
 
+    /** @return every latency of the measured window, from each request's due time, sorted (for the tests) */
+    long[] latencies() {
+        return latency.clone();
+    }
+
+
+    /** @return every service time (from the actual send) of the measured window, sorted (for the tests) */
+    long[] serviceTimes() {
+        return service.clone();
+    }
+
+
     /**
      * @param label the run's name
      *

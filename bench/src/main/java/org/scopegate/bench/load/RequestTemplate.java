@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * The bytes of one kind of request, with the place of a token: in a {@code Authorization: Bearer} header, in the
- * body (where {@code %TOKEN%} stands), or nowhere (the same request every time). Written into a buffer the caller
+ * body (where {@code %TOKEN%} stands), or nowhere (the same request every time). The body is sent in UTF-8, and
+ * its {@code Content-Length} counts its bytes. Written into a buffer the caller
  * reuses, so that sending a request allocates nothing.
  */
 public final class RequestTemplate {
@@ -65,8 +66,8 @@ public final class RequestTemplate {
         hasBody = body != null;
         int mark = body == null ? -1 : body.indexOf(TOKEN_MARK);
         bodyHasToken = mark >= 0;
-        bodyBefore = body == null ? new byte[0] : ascii(mark < 0 ? body : body.substring(0, mark));
-        bodyAfter = mark < 0 ? new byte[0] : ascii(body.substring(mark + TOKEN_MARK.length()));
+        bodyBefore = body == null ? new byte[0] : utf8(mark < 0 ? body : body.substring(0, mark));
+        bodyAfter = mark < 0 ? new byte[0] : utf8(body.substring(mark + TOKEN_MARK.length()));
     }
 
 
@@ -120,6 +121,11 @@ public final class RequestTemplate {
         for (int i = 0; i < s.length(); i++) {
             out.put((byte) s.charAt(i));
         }
+    }
+
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
 

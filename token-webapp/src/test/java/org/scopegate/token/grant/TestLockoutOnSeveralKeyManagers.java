@@ -134,13 +134,17 @@ public class TestLockoutOnSeveralKeyManagers {
                     return server.postForm("", basic, body);
                 }));
             }
+            // The second wave starts once the first one is answered: its passwords arrive after the threshold
+            // whatever the speed of the machine (a right password arriving before it may rightly succeed).
             first.countDown();
-            Thread.sleep(50);
-            second.countDown();
             List<HttpResponse<String>> answers = new ArrayList<>();
-            for (Future<HttpResponse<String>> f : futures) {
-                answers.add(f.get(120, TimeUnit.SECONDS));
+            for (int i = 0; i < futures.size(); i++) {
+                if (i == firstWave) {
+                    second.countDown();
+                }
+                answers.add(futures.get(i).get(120, TimeUnit.SECONDS));
             }
+            second.countDown();
             return answers;
         } finally {
             pool.shutdownNow();
