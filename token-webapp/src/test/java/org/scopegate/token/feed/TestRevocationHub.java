@@ -21,10 +21,12 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.Poll;
 import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.crypto.SecretGenerator;
 import org.scopegate.token.store.Database;
@@ -116,12 +119,8 @@ public class TestRevocationHub {
         return database.call(events::maxId).longValue();
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            Assertions.assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier condition) throws Exception {
+        Poll.await("the hub's stream", Duration.ofSeconds(5), () -> Boolean.valueOf(condition.getAsBoolean()));
     }
 
     @Test
