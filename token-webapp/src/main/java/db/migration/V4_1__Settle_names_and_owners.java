@@ -132,7 +132,8 @@ public class V4_1__Settle_names_and_owners extends BaseJavaMigration {
                 }
             }
         }
-        try (PreparedStatement holder = c.prepareStatement("SELECT kind FROM oauth_principal_name WHERE name_key = ?")) {
+        try (PreparedStatement holder = c.prepareStatement(
+                "SELECT kind FROM oauth_principal_name WHERE name_key = ?")) {
             holder.setString(1, "admin");
             try (ResultSet rs = holder.executeQuery()) {
                 if (!rs.next()) {

@@ -313,7 +313,10 @@ final class HostileRequests {
             case 2 -> "access_token=" + s1 + "&refresh_token=" + s2;
             default -> "Authorization=Bearer%20" + s1 + "&password=" + s2;
         };
-        String auth = r.nextBoolean() ? "Authorization: Bearer " + s3 : "Authorization: Basic " + base64(s2 + ":" + s3);
+        // The Basic user is a client id, which is no secret: the audit log names the client id of a failed client
+        // authentication (client.authentication.failure), so it must not be one of the secrets looked for in the logs
+        String auth = r.nextBoolean() ? "Authorization: Bearer " + s3
+                : "Authorization: Basic " + base64("hostile-client-" + i + ":" + s3);
         return probe("credentials in the query", method + " " + path + "?" + query + " HTTP/1.1\r\nHost: {HOST}\r\n"
                 + auth + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", s1, s2, s3);
     }

@@ -92,7 +92,7 @@ class InstallScriptIT {
     private static final Duration REVOCATION_LIMIT = Duration.ofSeconds(2);
 
     private static final String USER = "alice";
-    private static final String PASSWORD = "alice-" + Long.toHexString(System.nanoTime()) + "-pw";
+    private static final String PASSWORD = "Quartz-" + Long.toHexString(System.nanoTime()) + "-pw";
 
     private static Path dir;
     private static Path home;

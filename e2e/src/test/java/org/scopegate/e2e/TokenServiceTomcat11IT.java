@@ -356,12 +356,18 @@ class TokenServiceTomcat11IT {
         DemoServer.Result scopes = server.run(60, "scripts/tokenctl", "scope", "list");
         assertEquals(0, scopes.exit(), scopes.output());
         assertTrue(scopes.output().contains("read") && scopes.output().contains("update"), scopes.output());
-        DemoServer.Result add = server.runWithInput(60, "new-password\n", "scripts/tokenctl", "user", "add", "carol",
+        DemoServer.Result weak = server.runWithInput(60, "Password123!\n", "scripts/tokenctl", "user", "add", "carol",
                 "--roles", "reader");
+        assertEquals(1, weak.exit(), weak.output());
+        assertTrue(weak.output().contains("weak_password") && weak.output().contains("too easy to guess"),
+                weak.output());
+        DemoServer.Result add = server.runWithInput(60, "Tidal-Comet-5582\n", "scripts/tokenctl", "user", "add",
+                "carol", "--roles", "reader");
         assertEquals(0, add.exit(), add.output());
-        assertEquals(List.of("read"), sorted(grants.password("carol", "new-password", "read update")
+        assertEquals(List.of("read"), sorted(grants.password("carol", "Tidal-Comet-5582", "read update")
                 .path("scope").asText()));
-        DemoServer.Result dup = server.runWithInput(60, "x\n", "scripts/tokenctl", "user", "add", "carol");
+        DemoServer.Result dup = server.runWithInput(60, "Tidal-Comet-5583\n", "scripts/tokenctl", "user", "add",
+                "carol");
         assertEquals(1, dup.exit(), dup.output());
         assertTrue(dup.output().contains("409"), dup.output());
     }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import javax.naming.Context;
 import javax.management.ObjectName;
@@ -72,6 +73,12 @@ import org.scopegate.valve.metrics.ValveMetrics;
 import org.scopegate.valve.rules.ReloadingScopeRules;
 import org.scopegate.valve.rules.ScopeRule;
 import org.scopegate.valve.rules.ScopeRulesException;
+import org.scopegate.valve.throttle.DataSourceQuotaCountExchange;
+import org.scopegate.valve.throttle.HttpQuotaCountExchange;
+import org.scopegate.valve.throttle.QuotaCountExchange;
+import org.scopegate.valve.throttle.QuotaCountSync;
+import org.scopegate.valve.throttle.RequestThrottle;
+import org.scopegate.valve.throttle.ThrottleDecision;
 
 /**
  * A scope gate for every webapp behind it: the request passes only with an active OAuth 2.0 bearer token that
@@ -90,7 +97,10 @@ import org.scopegate.valve.rules.ScopeRulesException;
  * out of contact stops trusting its cache within {@code revocationMaxLag} ms. Refusals follow RFC 6750
  * section 3 and are written by the valve itself; a failing token service gives 503, never a pass. An admitted
  * request carries the user as its Principal, with the granted scopes as roles, and the request attributes
- * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}.
+ * {@link #CLIENT_ID_ATTRIBUTE}, {@link #SCOPES_ATTRIBUTE} and {@link #EXPIRES_AT_ATTRIBUTE}. Requests are counted
+ * against the quota of the token's application (its tier, told by the token service) and of the matched rule
+ * ({@code limit=}); a spent quota gives 429 with {@code Retry-After}, {@code RateLimit-Policy} and
+ * {@code RateLimit} (package {@code org.scopegate.valve.throttle}).
  */
 public class ScopeValve extends ValveBase implements ValveFigures {
 
@@ -102,6 +112,12 @@ public class ScopeValve extends ValveBase implements ValveFigures {
 
     /** Request attribute: the expiry of the admitted token in epoch seconds (Long). */
     public static final String EXPIRES_AT_ATTRIBUTE = "org.scopegate.valve.EXPIRES_AT";
+
+    /** The error code of a 429: the application's quota is spent (no OAuth registry has one for a resource). */
+    public static final String TOO_MANY_REQUESTS = "too_many_requests";
+
+    /** Most buckets kept by the throttle (application and quota pairs). */
+    private static final long MAX_QUOTA_BUCKETS = 100_000;
 
     /** The auth type of an admitted request. */
     public static final String AUTH_TYPE = "BEARER";
@@ -147,6 +163,12 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     private volatile String trustStore;
     private volatile String trustStorePassword;
     private volatile boolean allowCleartextIntrospection;
+    private volatile boolean throttling = true;
+    private volatile int gateways = 1;
+    private volatile int quotaSyncInterval;
+    private volatile String quotaSyncUrl;
+    /** The wall clock the quota windows are aligned on; tests set their own. */
+    private volatile LongSupplier quotaClock = System::currentTimeMillis;
 
     private final BearerTokenResolver resolver = new BearerTokenResolver();
     private final IntrospectionStatistics statistics = new IntrospectionStatistics();
@@ -159,6 +181,7 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     private final AtomicLong refusedInvalidRequest = new AtomicLong();
     private final AtomicLong refusedUnavailable = new AtomicLong();
     private final AtomicLong refusedUnmatched = new AtomicLong();
+    private final AtomicLong refusedQuota = new AtomicLong();
     private final AtomicBoolean internalErrorLogged = new AtomicBoolean();
 
     private final BearerTokenError noTokenError = BearerTokenError.noToken(sm.getString("scopeValve.noToken"));
@@ -170,6 +193,8 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     private final BearerTokenError invalidPathError =
             BearerTokenError.invalidRequest(sm.getString("scopeValve.invalidPath"));
     private final String insufficientScopeDescription = sm.getString("scopeValve.insufficientScope");
+    private final BearerTokenError quotaSpentError = new BearerTokenError(TOO_MANY_REQUESTS, 429,
+            sm.getString("scopeValve.quotaSpent"), null, false);
 
     private volatile ReloadingScopeRules rules;
     private volatile TokenValidator validator;
@@ -179,6 +204,8 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     private volatile ValveMetrics metrics = ValveMetrics.NONE;
     private volatile List<KeyManager> keyManagers = List.of();
     private volatile List<ObjectName> keyManagerNames = List.of();
+    private volatile RequestThrottle throttle;
+    private volatile QuotaCountSync quotaSync;
 
 
     // -------------------------------------------------------------------------------------------- Properties
@@ -532,6 +559,90 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     }
 
 
+    /**
+     * @return whether requests are counted against the quotas of the applications and of the rules
+     */
+    public boolean isThrottling() {
+        return throttling;
+    }
+
+
+    /**
+     * Whether requests are counted against quotas: the tier of the token's application (from the token service)
+     * and the {@code limit=} of the rule that matched. A spent quota answers 429 with {@code Retry-After}, and every
+     * answer to a counted application carries {@code RateLimit-Policy} and {@code RateLimit}. An application of an
+     * unlimited tier costs nothing. The default value is {@code true}.
+     *
+     * @param throttling {@code false} to let every application send as much as it likes
+     */
+    public void setThrottling(boolean throttling) {
+        this.throttling = throttling;
+    }
+
+
+    /**
+     * @return how many gateways share each quota when they do not exchange their counts
+     */
+    public int getGateways() {
+        return gateways;
+    }
+
+
+    /**
+     * How many gateways (valves behind one load balancer) share each quota when they do not exchange their counts:
+     * each enforces {@code quota / gateways} (at least 1), which is right when the load balancer spreads every
+     * application evenly. Not with {@code quotaSyncInterval}, which makes the gateways agree instead. The default
+     * value is {@code 1}.
+     *
+     * @param gateways the number of gateways
+     */
+    public void setGateways(int gateways) {
+        this.gateways = gateways;
+    }
+
+
+    /**
+     * @return ms between exchanges of quota counts with the other gateways, {@code 0} when they are not exchanged
+     */
+    public int getQuotaSyncInterval() {
+        return quotaSyncInterval;
+    }
+
+
+    /**
+     * Every this many ms, the valve adds what it served of each quota to the counts of every gateway, kept by the
+     * key managers ({@code quotaSyncUrl}) or, in the {@code dataSourceName} mode, by the store, and takes what the
+     * others served from its own buckets: the gateways then enforce each quota together, overshooting it by at
+     * most what they receive in about two intervals once it is spent. {@code 0} keeps the counts local (with
+     * {@code gateways}). The default value is {@code 0}.
+     *
+     * @param quotaSyncInterval ms, 0 for none
+     */
+    public void setQuotaSyncInterval(int quotaSyncInterval) {
+        this.quotaSyncInterval = quotaSyncInterval;
+    }
+
+
+    /**
+     * @return the key managers' quota count endpoint as configured
+     */
+    public String getQuotaSyncUrl() {
+        return quotaSyncUrl;
+    }
+
+
+    /**
+     * The key managers' quota count endpoints, one per key manager of {@code introspectionUrl} in the same order;
+     * the exchange goes to the first that answers (they share the counts through their store). The default value is
+     * each {@code introspectionUrl} with its last path segment replaced by {@code quota-counts}.
+     *
+     * @param quotaSyncUrl absolute {@code http} or {@code https} URLs, separated by commas or spaces
+     */
+    public void setQuotaSyncUrl(String quotaSyncUrl) {
+        this.quotaSyncUrl = quotaSyncUrl;
+    }
+
+
     // ---------------------------------------------------------------------------------- Statistics (JMX)
 
     /**
@@ -604,6 +715,54 @@ public class ScopeValve extends ValveBase implements ValveFigures {
     @Override
     public long getRefusedUnmatchedCount() {
         return refusedUnmatched.get();
+    }
+
+
+    /**
+     * @return requests refused because a quota was spent (429)
+     */
+    @Override
+    public long getRefusedQuotaCount() {
+        return refusedQuota.get();
+    }
+
+
+    /**
+     * @return application and quota pairs counted now
+     */
+    public long getQuotaBucketCount() {
+        RequestThrottle t = throttle;
+        return t == null ? 0 : t.size();
+    }
+
+
+    /**
+     * @return exchanges of quota counts with the other gateways that succeeded since the start ({@code 0} without
+     *         {@code quotaSyncInterval})
+     */
+    public long getQuotaSyncCount() {
+        QuotaCountSync s = quotaSync;
+        return s == null ? 0 : s.getExchangeCount();
+    }
+
+
+    /**
+     * Sets the wall clock (epoch milliseconds) the quota windows are aligned on, before the valve starts: tests
+     * move it by hand rather than wait for a window to pass.
+     *
+     * @param quotaClock the clock
+     */
+    void setQuotaClock(LongSupplier quotaClock) {
+        this.quotaClock = quotaClock;
+    }
+
+
+    /**
+     * @return whether the last exchange of quota counts with the other gateways succeeded (true without one)
+     */
+    public boolean isQuotaSyncAvailable() {
+        QuotaCountSync s = quotaSync;
+        return s == null || s.isAvailable();
     }
 
 
@@ -901,6 +1060,13 @@ public class ScopeValve extends ValveBase implements ValveFigures {
             refusedInsufficientScope.incrementAndGet();
             return BearerTokenError.insufficientScope(insufficientScopeDescription, rule.getScope());
         }
+        if ((info.quota() != null || rule.getLimit() != null) && !withinQuota(request, info, rule)) {
+            refusedQuota.incrementAndGet();
+            if (log.isDebugEnabled()) {
+                log.debug("Token [" + digest.shortHex() + "] of client [" + info.clientId() + "] refused: quota spent");
+            }
+            return quotaSpentError;
+        }
         admit(request, info);
         admitted.increment();
         return null;
@@ -922,6 +1088,27 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         if (info.expiresAt() != 0) {
             request.setAttribute(EXPIRES_AT_ATTRIBUTE, Long.valueOf(info.expiresAt()));
         }
+    }
+
+
+    /**
+     * Counts the request against the quota of the token's application and of the rule, and tells the client with
+     * the {@code RateLimit-Policy}, {@code RateLimit} and (when refused) {@code Retry-After} fields.
+     *
+     * @param request the request
+     * @param info    the active token
+     * @param rule    the rule that matched
+     *
+     * @return whether the request may pass
+     */
+    protected boolean withinQuota(Request request, TokenInfo info, ScopeRule rule) {
+        RequestThrottle t = throttle;
+        if (t == null) {
+            return true;
+        }
+        ThrottleDecision decision = t.consume(info.application(), info.clientId(), info.quota(), rule.getLimit());
+        decision.writeHeaders(request.getResponse());
+        return decision.allowed();
     }
 
 
@@ -1000,6 +1187,7 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         metrics = ValveMetrics.register(metricsName(), this);
         statistics.observeLatencyWith(metrics.introspectionLatency());
         newPoller.observeLagWith(metrics.revocationFeedLag());
+        startThrottle();
 
         containerLog.info(sm.getString("scopeValve.started", loadedRules.getPath(),
                 Integer.toString(loadedRules.get().size()), introspector.describe()));
@@ -1022,6 +1210,12 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         if (c != null) {
             c.invalidateAll();
         }
+        QuotaCountSync s = quotaSync;
+        if (s != null) {
+            s.stop();
+        }
+        quotaSync = null;
+        throttle = null;
     }
 
 
@@ -1114,12 +1308,68 @@ public class ScopeValve extends ValveBase implements ValveFigures {
         checkNotNegative("negativeCacheTtl", negativeCacheTtl);
         checkNotNegative("retryAfter", retryAfter);
         checkPositive("revocationPollInterval", revocationPollInterval);
+        checkPositive("gateways", gateways);
+        checkNotNegative("quotaSyncInterval", quotaSyncInterval);
+        if (gateways > 1 && quotaSyncInterval > 0) {
+            throw invalid("scopeValve.gatewaysAndSync", Integer.toString(gateways),
+                    Integer.toString(quotaSyncInterval));
+        }
+        if (!isBlank(quotaSyncUrl)) {
+            if (!http) {
+                throw invalid("scopeValve.badValue", "quotaSyncUrl", quotaSyncUrl);
+            }
+            List<URI> counts = checkUrls("quotaSyncUrl", quotaSyncUrl);
+            int keyManagerCount = splitList(introspectionUrl).size();
+            if (counts.size() != keyManagerCount) {
+                throw invalid("scopeValve.quotaSyncUrlCount", Integer.toString(counts.size()),
+                        Integer.toString(keyManagerCount));
+            }
+            for (URI uri : counts) {
+                checkTransport("quotaSyncUrl", uri);
+            }
+        }
         checkPositive("connectTimeout", connectTimeout);
         checkPositive("readTimeout", readTimeout);
         if (revocationMaxLag <= revocationPollInterval) {
             throw invalid("scopeValve.maxLag", Integer.toString(revocationMaxLag),
                     Integer.toString(revocationPollInterval));
         }
+    }
+
+
+    private void startThrottle() throws LifecycleException {
+        if (!throttling) {
+            throttle = null;
+            return;
+        }
+        LongSupplier clock = quotaClock;
+        RequestThrottle newThrottle = new RequestThrottle(gateways, MAX_QUOTA_BUCKETS, clock);
+        QuotaCountSync sync = null;
+        if (quotaSyncInterval > 0) {
+            QuotaCountExchange exchange;
+            if (isBlank(dataSourceName)) {
+                List<URI> uris = new ArrayList<>();
+                for (String url : splitList(isBlank(quotaSyncUrl) ? introspectionUrl : quotaSyncUrl)) {
+                    uris.add(isBlank(quotaSyncUrl) ? HttpQuotaCountExchange.defaultUri(URI.create(url)) :
+                            URI.create(url));
+                }
+                exchange = new HttpQuotaCountExchange(uris, clientId, clientSecret, connectTimeout, readTimeout,
+                        createSslContext());
+            } else {
+                exchange = new DataSourceQuotaCountExchange(globalNamingContext(), dataSourceName, clock);
+            }
+            sync = new QuotaCountSync(newThrottle, exchange, quotaSyncInterval, clock,
+                    "ScopeValve[" + getContainer().getName() + "]-quota-counts", containerLog);
+            sync.start();
+        }
+        throttle = newThrottle;
+        quotaSync = sync;
+    }
+
+
+    private Context globalNamingContext() {
+        Service service = Container.getService(getContainer());
+        return service == null || service.getServer() == null ? null : service.getServer().getGlobalNamingContext();
     }
 
 

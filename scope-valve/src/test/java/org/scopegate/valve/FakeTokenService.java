@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -52,6 +55,9 @@ final class FakeTokenService implements AutoCloseable {
     static final String CLIENT_SECRET = "valve-secret-0123456789abcdefghijklmnopq";
 
     /** How the introspection endpoint behaves. */
+    private static final Pattern QUOTA_COUNT = Pattern.compile(
+            "\\{\"key\":\"([^\"]+)\",\"window_start\":(\\d+),\"requests\":(\\d+)\\}");
+
     enum Mode {
         NORMAL, GARBAGE, ERROR, SLOW
     }
@@ -63,6 +69,8 @@ final class FakeTokenService implements AutoCloseable {
     private final List<String[]> events = new ArrayList<>();
     private final AtomicInteger introspections = new AtomicInteger();
     private final AtomicInteger polls = new AtomicInteger();
+    private final AtomicInteger quotaExchanges = new AtomicInteger();
+    private final Map<String, long[]> quotaCounts = new HashMap<>();
     private volatile Mode mode = Mode.NORMAL;
     private volatile boolean feedFailing;
 
@@ -147,6 +155,7 @@ final class FakeTokenService implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/token/introspect", this::introspect);
         server.createContext("/token/revocations", this::revocations);
+        server.createContext("/token/quota-counts", this::quotaCounts);
         server.setExecutor(executor);
         server.start();
     }
@@ -158,6 +167,14 @@ final class FakeTokenService implements AutoCloseable {
 
 
     void addToken(String token, String username, String clientId, String scope, long exp) {
+        addToken(token, username, clientId, scope, exp, null);
+    }
+
+
+    /**
+     * @param throttling the introspection answer's {@code throttling} member (JSON), or {@code null}
+     */
+    void addToken(String token, String username, String clientId, String scope, long exp, String throttling) {
         StringBuilder sb = new StringBuilder("{\"active\":true,\"scope\":\"").append(scope)
                 .append("\",\"client_id\":\"").append(clientId).append('"');
         if (username != null) {
@@ -165,8 +182,11 @@ final class FakeTokenService implements AutoCloseable {
         } else {
             sb.append(",\"sub\":\"").append(clientId).append('"');
         }
-        sb.append(",\"token_type\":\"Bearer\",\"exp\":").append(exp).append(",\"iat\":").append(exp - 3600)
-                .append('}');
+        sb.append(",\"token_type\":\"Bearer\",\"exp\":").append(exp).append(",\"iat\":").append(exp - 3600);
+        if (throttling != null) {
+            sb.append(",\"throttling\":").append(throttling);
+        }
+        sb.append('}');
         answers.put(token, sb.toString());
         owners.put(token, new String[] { clientId, username });
     }
@@ -362,6 +382,53 @@ final class FakeTokenService implements AutoCloseable {
             }
             exchange.getResponseHeaders().add("Cache-Control", "no-store");
             send(exchange, 200, sb.toString());
+        }
+    }
+
+
+    int quotaExchanges() {
+        return quotaExchanges.get();
+    }
+
+
+    /**
+     * The key manager's {@code /token/quota-counts}: one count per counter and window, a newer window starting it
+     * again, a report for an older window added to the newer one.
+     */
+    private void quotaCounts(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            if (!"POST".equals(exchange.getRequestMethod()) || !authenticated(exchange)) {
+                send(exchange, 401, "{\"error\":\"invalid_client\"}");
+                return;
+            }
+            if (feedFailing) {
+                send(exchange, 500, "{\"error\":\"server_error\"}");
+                return;
+            }
+            quotaExchanges.incrementAndGet();
+            Matcher m = QUOTA_COUNT.matcher(new String(body, StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder("{\"counts\":[");
+            synchronized (quotaCounts) {
+                while (m.find()) {
+                    String key = m.group(1);
+                    long window = Long.parseLong(m.group(2));
+                    long requests = Long.parseLong(m.group(3));
+                    long[] count = quotaCounts.computeIfAbsent(key, k -> new long[] { window, 0 });
+                    if (window > count[0]) {
+                        count[0] = window;
+                        count[1] = 0;
+                    }
+                    count[1] += requests;
+                    sb.append(sb.length() > 11 ? "," : "").append("{\"key\":\"").append(key)
+                            .append("\",\"window_start\":").append(count[0]).append(",\"requests\":")
+                            .append(count[1]).append('}');
+                }
+            }
+            send(exchange, 200, sb.append("]}").toString());
         }
     }
 

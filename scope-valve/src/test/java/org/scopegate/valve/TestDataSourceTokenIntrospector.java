@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 
 import javax.sql.DataSource;
@@ -53,6 +54,19 @@ public class TestDataSourceTokenIntrospector {
     private static final String CREATE_EVENT = "CREATE TABLE oauth_revocation_event (" +
             "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_type VARCHAR(16), " +
             "event_value VARCHAR(128), created_at BIGINT)";
+    /** The columns of versions 2 and 5 of the store that the valve reads: an application's tier. */
+    private static final String[] CREATE_TIERS = {
+        "CREATE TABLE oauth_throttle_tier (name VARCHAR(64) PRIMARY KEY, name_key VARCHAR(64), " +
+                "request_quota BIGINT, window_seconds BIGINT, burst BIGINT, description VARCHAR(256))",
+        "CREATE TABLE oauth_application (id BIGINT PRIMARY KEY, name VARCHAR(128), tier_name VARCHAR(64))",
+        "CREATE TABLE oauth_client (client_id VARCHAR(64) PRIMARY KEY, application_id BIGINT)",
+        "CREATE TABLE oauth_quota_count (counter_key VARCHAR(128) PRIMARY KEY, window_start BIGINT NOT NULL, " +
+                "requests BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+        "INSERT INTO oauth_throttle_tier (name, name_key) VALUES ('Unlimited', 'unlimited')",
+        "INSERT INTO oauth_throttle_tier VALUES ('Trial', 'trial', 5, 60, NULL, NULL)",
+        "INSERT INTO oauth_application VALUES (7, 'orders', 'Unlimited')",
+        "INSERT INTO oauth_client VALUES ('orders-app', 7)"
+    };
     private static final String INSERT_TOKEN = "INSERT INTO oauth_token (token_digest, token_kind, client_id, " +
             "username, scope, grant_type, issued_at, expires_at, revoked, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_EVENT = "INSERT INTO oauth_revocation_event (event_type, event_value, " +
@@ -88,12 +102,18 @@ public class TestDataSourceTokenIntrospector {
         valve = new ScopeValve();
         valve.setRulesPath(rules.toString());
         valve.setDataSourceName(RESOURCE);
+        valve.setQuotaSyncInterval(100);
+        // the quota windows of a fixed instant: no test waits for a window's start
+        valve.setQuotaClock(() -> TestScopeValveThrottling.WINDOW_ALIGNED + 1_000);
         tomcat.addHostValve(valve);
         tomcat.start();
         expiresAt = System.currentTimeMillis() + 3_600_000L;
         try (Connection conn = dataSource().getConnection(); Statement stmt = conn.createStatement()) {
             stmt.execute(CREATE_TOKEN);
             stmt.execute(CREATE_EVENT);
+            for (String sql : CREATE_TIERS) {
+                stmt.execute(sql);
+            }
         }
         insertToken(TOKEN, "alice", "read update", false);
         insertToken(REVOKED, "bob", "read", true);
@@ -196,5 +216,68 @@ public class TestDataSourceTokenIntrospector {
         // that applies the event: that poll must still come
         Poll.await("the revocation event applied", Duration.ofSeconds(2),
                 () -> Boolean.valueOf(valve.getRevocationCursor() == 1));
+    }
+    @Test
+    void invokeWhenApplicationHasTierInStoreThenSixthRequestTooManyRequests() throws Exception {
+        // PREPARE
+        execute("UPDATE oauth_application SET tier_name = 'Trial' WHERE id = 7");
+
+        // TEST
+        int ok = 0;
+        HttpResponse<String> sixth = null;
+        for (int i = 0; i < 6; i++) {
+            sixth = tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN);
+            ok += sixth.statusCode() == 200 ? 1 : 0;
+        }
+
+        // VERIFY
+        Assertions.assertEquals(5, ok);
+        Assertions.assertEquals(429, sixth.statusCode());
+        Assertions.assertEquals("\"Trial\";q=5;w=60", sixth.headers().firstValue("RateLimit-Policy").orElse(null));
+        Assertions.assertTrue(sixth.headers().firstValue("Retry-After").isPresent());
+    }
+
+
+    @Test
+    void invokeWhenOtherGatewayCountedInTheStoreThenThisGatewayServesTheRest() throws Exception {
+        // PREPARE: another gateway on the same store served 4 of the 5 of this window
+        execute("UPDATE oauth_application SET tier_name = 'Trial' WHERE id = 7");
+        long window = TestScopeValveThrottling.WINDOW_ALIGNED;
+        execute("INSERT INTO oauth_quota_count VALUES ('7', " + window + ", 4, 0)");
+
+        // TEST: the first request creates the bucket; the next exchange charges it with the other gateway's 4
+        int first = tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode();
+        Poll.await("this gateway's request counted in the store", Duration.ofSeconds(3),
+                () -> Boolean.valueOf(count("7") == 5));
+        // the exchange that wrote the count charges the bucket after it: the one after it starts once it is done
+        long exchanges = valve.getQuotaSyncCount();
+        Poll.await("two more exchanges", Duration.ofSeconds(3),
+                () -> Boolean.valueOf(valve.getQuotaSyncCount() >= exchanges + 2));
+        int second = tomcat.get("/app/orders", "Authorization", "Bearer " + TOKEN).statusCode();
+
+        // VERIFY
+        Assertions.assertEquals(200, first);
+        Assertions.assertEquals(5, count("7"), "this gateway's request added to the store's count");
+        Assertions.assertEquals(429, second);
+        Assertions.assertTrue(valve.isQuotaSyncAvailable());
+    }
+
+
+    private void execute(String sql) throws Exception {
+        try (Connection conn = dataSource().getConnection(); Statement stmt = conn.createStatement()) {
+            stmt.execute(sql);
+        }
+    }
+
+
+    private long count(String key) throws Exception {
+        try (Connection conn = dataSource().getConnection();
+                PreparedStatement stmt = conn.prepareStatement(
+                        "SELECT requests FROM oauth_quota_count WHERE counter_key = ?")) {
+            stmt.setString(1, key);
+            try (ResultSet rs = stmt.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
     }
 }

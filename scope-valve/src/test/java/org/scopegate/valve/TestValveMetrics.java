@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 public class TestValveMetrics {
 
     private static final String READ_TOKEN = "readToken-0123456789abcdefghijklmnopqrstuv";
+    private static final String ONE_A_MINUTE_TOKEN = "oneAMinuteToken-0123456789abcdefghijklmno";
 
     @TempDir
     Path base;
@@ -56,6 +57,8 @@ public class TestValveMetrics {
     void setUp() throws Exception {
         service = new FakeTokenService();
         service.addToken(READ_TOKEN, "alice", "orders-app", "read", System.currentTimeMillis() / 1000 + 3600);
+        service.addToken(ONE_A_MINUTE_TOKEN, "bob", "trial-app", "read", System.currentTimeMillis() / 1000 + 3600,
+                "{\"application\":31,\"tier\":\"OneAMinute\",\"quota\":1,\"window\":60}");
         rules = base.resolve("scope-rules.conf");
         Files.writeString(rules, TestScopeValve.RULES);
         valve = new ScopeValve();
@@ -63,6 +66,7 @@ public class TestValveMetrics {
         valve.setIntrospectionUrl(service.introspectionUrl());
         valve.setClientId(FakeTokenService.CLIENT_ID);
         valve.setClientSecret(FakeTokenService.CLIENT_SECRET);
+        valve.setQuotaClock(() -> TestScopeValveThrottling.WINDOW_ALIGNED + 1_000);
         tomcat = new EmbeddedTomcat(base.resolve("tomcat"));
         tomcat.addHostValve(valve);
     }
@@ -102,6 +106,9 @@ public class TestValveMetrics {
         HttpResponse<String> cached = tomcat.get("/app/orders", "Authorization", "Bearer " + READ_TOKEN);
         HttpResponse<String> forbidden = tomcat.get("/app/audit/1", "Authorization", "Bearer " + READ_TOKEN);
         HttpResponse<String> unmatched = tomcat.get("/elsewhere");
+        String oneAMinute = "Bearer " + ONE_A_MINUTE_TOKEN;
+        HttpResponse<String> withinQuota = tomcat.get("/app/orders", "Authorization", oneAMinute);
+        HttpResponse<String> quotaSpent = tomcat.get("/app/orders", "Authorization", oneAMinute);
         List<String> lines = scrape();
 
         // VERIFY
@@ -110,14 +117,17 @@ public class TestValveMetrics {
         Assertions.assertEquals(200, cached.statusCode());
         Assertions.assertEquals(403, forbidden.statusCode());
         Assertions.assertEquals(403, unmatched.statusCode());
+        Assertions.assertEquals(200, withinQuota.statusCode());
+        Assertions.assertEquals(429, quotaSpent.statusCode());
         assertSample(lines, "scopegate_valve_requests_total{outcome=\"no_token\",valve=\"localhost\"} 1.0");
-        assertSample(lines, "scopegate_valve_requests_total{outcome=\"admitted\",valve=\"localhost\"} 2.0");
+        assertSample(lines, "scopegate_valve_requests_total{outcome=\"admitted\",valve=\"localhost\"} 3.0");
         assertSample(lines, "scopegate_valve_requests_total{outcome=\"insufficient_scope\",valve=\"localhost\"} 1.0");
         assertSample(lines, "scopegate_valve_requests_total{outcome=\"unmatched\",valve=\"localhost\"} 1.0");
+        assertSample(lines, "scopegate_valve_requests_total{outcome=\"throttled\",valve=\"localhost\"} 1.0");
         assertSample(lines, "scopegate_valve_requests_total{outcome=\"unavailable\",valve=\"localhost\"} 0.0");
         long misses = valve.getCacheMissCount();
         long hits = valve.getCacheHitCount();
-        Assertions.assertEquals(3, misses + hits, "one token check per token-bearing request");
+        Assertions.assertEquals(5, misses + hits, "one token check per token-bearing request");
         assertSample(lines, "scopegate_valve_cache_misses_total{valve=\"localhost\"} " + (double) misses);
         assertSample(lines, "scopegate_valve_cache_hits_total{valve=\"localhost\"} " + (double) hits);
         assertSample(lines, "scopegate_valve_introspection_seconds_count{valve=\"localhost\"} "

@@ -49,7 +49,8 @@ import org.scopegate.testsupport.TestDatabase;
 
 /**
  * An embedded Tomcat on 127.0.0.1, port 0, temporary base, with the webapp of {@code src/main/webapp} at
- * {@code /token} (classes from the test class path) and low password hash cost; plus HTTP helpers.
+ * {@code /token} (classes from the test class path), low password hash cost and per-address limits of sign-up and
+ * sign-in too high to matter (every test comes from 127.0.0.1); plus HTTP helpers.
  * <p>
  * The store is embedded Derby under the base directory, or, when the store tests run on PostgreSQL (system property
  * {@value TestDatabase#ENGINE_PROPERTY}{@code =postgres}, the second surefire execution), a database of the test
@@ -85,6 +86,9 @@ public final class EmbeddedTokenServer {
         parameters.put("adminSecretFile", base.resolve("conf/token-admin.secret").toString());
         parameters.put("argon2MemoryKiB", "64");
         parameters.put("argon2Iterations", "1");
+        // Every test signs up and in from 127.0.0.1: the per-address limits are tested on their own.
+        parameters.put("signupRateLimit", "100000");
+        parameters.put("signInRateLimit", "100000");
     }
 
     /**

@@ -62,10 +62,10 @@ public final class GrantTimings {
         }
         server.start();
         try {
-            server.createUser("alice", "pw");
+            server.createUser("alice", "Granite-Heron-7741");
             String[] app = server.createClient(true, "password", "refresh_token");
             String auth = EmbeddedTokenServer.basic(app[0], app[1]);
-            String body = "grant_type=password&username=alice&password=pw";
+            String body = "grant_type=password&username=alice&password=Granite-Heron-7741";
             for (int i = 0; i < 5; i++) {
                 server.postForm("", auth, body);
             }

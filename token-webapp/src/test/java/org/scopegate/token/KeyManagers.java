@@ -33,7 +33,7 @@ import org.scopegate.testsupport.TestDatabase;
  * sharing the admin secret. Any of them administers the store; a test sends the two halves of a race to two of them.
  * <pre>
  * try (KeyManagers kms = KeyManagers.start(2, "race")) {
- *     kms.get(0).createUser("alice", "pw");
+ *     kms.get(0).createUser("alice", "Granite-Heron-7741");
  *     ... kms.get(1).postForm("", basic, "grant_type=password&amp;...") ...
  * }
  * </pre>

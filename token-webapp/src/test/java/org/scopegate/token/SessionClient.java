@@ -81,6 +81,12 @@ public final class SessionClient {
 
     /** A call with the given CSRF token header, or none for {@code null}. */
     public HttpResponse<String> send(String method, String path, String json, String csrfToken) {
+        return sendWithOrigin(method, path, json, csrfToken, null);
+    }
+
+    /** A call with the given CSRF token header and {@code Origin}, each left out when {@code null}. */
+    public HttpResponse<String> sendWithOrigin(String method, String path, String json, String csrfToken,
+            String origin) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server.url() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
@@ -90,6 +96,9 @@ public final class SessionClient {
         }
         if (csrfToken != null) {
             builder.header("X-CSRF-Token", csrfToken);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
         }
         try {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -50,7 +50,7 @@ import org.scopegate.token.store.ScopeStore;
 @EnabledIfSystemProperty(named = TestDatabase.ENGINE_PROPERTY, matches = TestDatabase.POSTGRES)
 public class TestSeveralKeyManagers {
 
-    private static final String PASSWORD = "pw-0123456789";
+    private static final String PASSWORD = "pw-0123456789-Kq7";
 
     private static KeyManagers kms;
     private static EmbeddedTokenServer a;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.scopegate.e2e.DemoServer;
 import org.scopegate.e2e.Http;
 import org.scopegate.e2e.Programs;
@@ -154,6 +155,26 @@ class SelfServiceBrowserIT {
             Assertions.assertEquals(n + 1, stats.json().get("registered_users").asLong(), stats.body());
             DemoServer.Result cli = server.run(60, "scripts/tokenctl", "stats", clientId);
             Assertions.assertTrue(cli.output().contains("registered_users=" + (n + 1)), cli.output());
+
+            // The administrator gives the application a tier on the page: the valve counts it within 2 seconds.
+            Assertions.assertNull(http.get(server.get("PROTECTED_URL"), token).header("RateLimit-Policy"),
+                    "an Unlimited application carries no quota");
+            new Select(admin.visible(By.cssSelector("#apps-table tr[data-app-id='" + appId + "'] .app-tier")))
+                    .selectByValue("Bronze");
+            admin.click(By.cssSelector("#apps-table tr[data-app-id='" + appId + "'] .save-tier"));
+            long saved = System.nanoTime();
+            admin.text(By.id("page-message"), "now has tier Bronze");
+            String policy = null;
+            while (policy == null && System.nanoTime() - saved < 5_000_000_000L) {
+                policy = http.get(server.get("PROTECTED_URL"), token).header("RateLimit-Policy");
+                Thread.sleep(50);
+            }
+            long tierMillis = (System.nanoTime() - saved) / 1_000_000;
+            Assertions.assertEquals("\"Bronze\";q=1000;w=60", policy);
+            Assertions.assertTrue(tierMillis < 2000, "tier applied after " + tierMillis + " ms");
+            System.out.println("[browser] tier set on the admin page counted by the valve after " + tierMillis + " ms");
+            Assertions.assertEquals("Bronze", http.request("GET", server.get("ADMIN_URL") + "/applications/" + appId,
+                    "Authorization", Http.basic("admin", adminSecret)).json().get("tier").asText());
 
             // The user regenerates the secret: the valve refuses the old token within 2 seconds.
             user.click(By.cssSelector("article.app .regenerate-secret[data-key-type='PRODUCTION']"));

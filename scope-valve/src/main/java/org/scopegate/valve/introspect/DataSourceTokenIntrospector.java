@@ -28,6 +28,7 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.throttle.QuotaPolicy;
 
 /**
  * Reads the token store directly (protocol.md section 9) through a DataSource of the server's global JNDI
@@ -40,6 +41,9 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
 
     private static final String SELECT_TOKEN = "SELECT token_kind, client_id, username, scope, expires_at, revoked " +
             "FROM oauth_token WHERE token_digest = ?";
+    private static final String SELECT_TIER = "SELECT c.application_id, t.name, t.request_quota, t.window_seconds, " +
+            "t.burst FROM oauth_client c JOIN oauth_application a ON a.id = c.application_id " +
+            "JOIN oauth_throttle_tier t ON t.name = a.tier_name WHERE c.client_id = ?";
     private static final String SELECT_MAX_EVENT = "SELECT MAX(id) FROM oauth_revocation_event";
     private static final String SELECT_MIN_EVENT = "SELECT MIN(id) FROM oauth_revocation_event";
     private static final String SELECT_EVENTS = "SELECT id, event_type, event_value, created_at " +
@@ -81,11 +85,32 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
                         expiresAt <= epochMillisClock.getAsLong()) {
                     return TokenInfo.INACTIVE;
                 }
-                return TokenInfo.active(username, clientId, scope, expiresAt / 1000L);
+                return withTier(conn, username, clientId, scope, expiresAt / 1000L);
             }
         } catch (SQLException e) {
             throw new IntrospectionException(sm.getString("dataSourceTokenIntrospector.sqlError", dataSourceName,
                     e.getMessage()), e);
+        }
+    }
+
+
+    /**
+     * Adds the quota of the token's application, as the introspection endpoint's {@code throttling} member does.
+     */
+    private static TokenInfo withTier(Connection conn, String username, String clientId, String scope,
+            long expiresAt) throws SQLException {
+        try (PreparedStatement stmt = conn.prepareStatement(SELECT_TIER)) {
+            stmt.setString(1, clientId);
+            try (ResultSet rs = stmt.executeQuery()) {
+                if (!rs.next()) {
+                    return TokenInfo.active(username, clientId, scope, expiresAt);
+                }
+                String application = Long.toString(rs.getLong(1));
+                long quota = rs.getLong(3);
+                QuotaPolicy policy = quota <= 0 ? null :
+                        QuotaPolicy.of(rs.getString(2), quota, rs.getLong(4), rs.getLong(5));
+                return TokenInfo.active(username, clientId, scope, expiresAt, application, policy);
+            }
         }
     }
 

@@ -276,6 +276,7 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
         String scope = null;
         String sub = null;
         long exp = 0;
+        ThrottlingMember throttling = null;
         try (JsonParser p = JSON.createParser(body)) {
             expect(p.nextToken() == JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -294,6 +295,7 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
                         expect(value == JsonToken.VALUE_NUMBER_INT);
                         exp = p.getLongValue();
                     }
+                    case ThrottlingMember.NAME -> throttling = ThrottlingMember.parse(p);
                     default -> p.skipChildren();
                 }
             }
@@ -310,7 +312,8 @@ public final class HttpTokenIntrospector implements TokenIntrospector {
         if (clientId == null && username == null) {
             clientId = sub;
         }
-        return TokenInfo.active(username, clientId, scope, exp);
+        return throttling == null ? TokenInfo.active(username, clientId, scope, exp) :
+                TokenInfo.active(username, clientId, scope, exp, throttling.application(), throttling.quota());
     }
 
 

@@ -97,7 +97,7 @@ final class PrometheusValveMetrics extends ValveMetrics {
                 .name("scopegate_valve_requests")
                 .help("Decisions of the scope valve, by outcome: admitted, passed (public or unmatched-allowed), "
                         + "no_token and invalid_token (401), insufficient_scope and unmatched (403), "
-                        + "invalid_request (400), unavailable (503)")
+                        + "invalid_request (400), throttled (429: a quota spent), unavailable (503)")
                 .labelNames("valve", "outcome")
                 .callback(callback -> VALVES.forEach((valve, f) -> {
                     callback.call(f.getAdmittedCount(), valve, "admitted");
@@ -107,6 +107,7 @@ final class PrometheusValveMetrics extends ValveMetrics {
                     callback.call(f.getRefusedInsufficientScopeCount(), valve, "insufficient_scope");
                     callback.call(f.getRefusedUnmatchedCount(), valve, "unmatched");
                     callback.call(f.getRefusedInvalidRequestCount(), valve, "invalid_request");
+                    callback.call(f.getRefusedQuotaCount(), valve, "throttled");
                     callback.call(f.getRefusedUnavailableCount(), valve, "unavailable");
                 }))
                 .build());

@@ -62,6 +62,11 @@ public interface ValveFigures {
     long getRefusedUnmatchedCount();
 
     /**
+     * @return 429: a quota was spent
+     */
+    long getRefusedQuotaCount();
+
+    /**
      * @return requests answered from the cache
      */
     long getCacheHitCount();

@@ -18,6 +18,8 @@ package org.scopegate.valve.rules;
 import java.util.List;
 import java.util.Locale;
 
+import org.scopegate.valve.throttle.QuotaPolicy;
+
 /**
  * One line of the rules file: a method, a path pattern, and what grants access (protocol.md section 8). Matching
  * uses plain string operations, no regular expressions.
@@ -58,10 +60,17 @@ public final class ScopeRule {
     private final Access access;
     private final List<String> scopes;
     private final String scope;
+    private final QuotaPolicy limit;
 
 
     ScopeRule(int line, String method, String pattern, PatternKind kind, String stem, Access access,
             List<String> scopes) {
+        this(line, method, pattern, kind, stem, access, scopes, null);
+    }
+
+
+    ScopeRule(int line, String method, String pattern, PatternKind kind, String stem, Access access,
+            List<String> scopes, QuotaPolicy limit) {
         this.line = line;
         this.method = method;
         this.pattern = pattern;
@@ -70,6 +79,7 @@ public final class ScopeRule {
         this.access = access;
         this.scopes = List.copyOf(scopes);
         this.scope = String.join(" ", scopes);
+        this.limit = limit;
     }
 
 
@@ -169,6 +179,15 @@ public final class ScopeRule {
 
 
     /**
+     * @return the quota every application has on the resources of this rule, whatever its tier ({@code limit=}),
+     *         or {@code null} for none
+     */
+    public QuotaPolicy getLimit() {
+        return limit;
+    }
+
+
+    /**
      * @return whether no token is needed
      */
     public boolean isPublic() {
@@ -179,6 +198,8 @@ public final class ScopeRule {
     @Override
     public String toString() {
         return (method == null ? "*" : method) + " " + pattern + " " +
-                (access == Access.SCOPES ? scope : access.name().toLowerCase(Locale.ROOT));
+                (access == Access.SCOPES ? scope : access.name().toLowerCase(Locale.ROOT)) +
+                (limit == null ? "" : " limit=" + limit.quota() + "/" + limit.windowSeconds() +
+                        (limit.burst() == 0 ? "" : "/" + limit.burst()));
     }
 }

@@ -21,8 +21,11 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.valve.throttle.QuotaPolicy;
 
 /**
  * Reads a rules file (protocol.md section 8). One rule per line, {@code #} starts a comment:
@@ -47,6 +50,8 @@ public final class ScopeRulesParser {
     private static final String PUBLIC = "public";
     private static final String AUTHENTICATED = "authenticated";
     private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
+    private static final String LIMIT = "limit=";
+    private static final Pattern LIMIT_VALUE = Pattern.compile("limit=([1-9][0-9]{0,9})/([1-9][0-9]{0,7})(?:/([1-9][0-9]{0,9}))?");
 
 
     /**
@@ -116,21 +121,55 @@ public final class ScopeRulesParser {
             stem = pattern;
             checkPath(line, pattern, stem);
         }
-        List<String> access = Arrays.asList(fields).subList(2, fields.length);
+        List<String> access = new ArrayList<>(Arrays.asList(fields).subList(2, fields.length));
+        QuotaPolicy limit = null;
+        if (access.get(access.size() - 1).startsWith(LIMIT)) {
+            limit = parseLimit(line, (method == null ? "*" : method) + " " + pattern,
+                    access.remove(access.size() - 1));
+            if (access.isEmpty()) {
+                throw error(line, "scopeRulesParser.tooFewFields", content);
+            }
+        }
         if (access.contains(PUBLIC) || access.contains(AUTHENTICATED)) {
             if (access.size() > 1) {
                 throw error(line, "scopeRulesParser.mixedAccess", String.join(" ", access));
             }
             ScopeRule.Access a = PUBLIC.equals(access.get(0)) ? ScopeRule.Access.PUBLIC :
                     ScopeRule.Access.AUTHENTICATED;
-            return new ScopeRule(line, method, pattern, kind, stem, a, List.of());
+            if (a == ScopeRule.Access.PUBLIC && limit != null) {
+                // No token is read on a public resource: there is no application to count
+                throw error(line, "scopeRulesParser.publicLimit", content);
+            }
+            return new ScopeRule(line, method, pattern, kind, stem, a, List.of(), limit);
         }
         for (String scope : access) {
+            if (scope.startsWith(LIMIT)) {
+                // a limit comes last: anywhere else it would be read as a scope of that name
+                throw error(line, "scopeRulesParser.badLimit", scope);
+            }
             if (!isScopeToken(scope)) {
                 throw error(line, "scopeRulesParser.badScope", scope);
             }
         }
-        return new ScopeRule(line, method, pattern, kind, stem, ScopeRule.Access.SCOPES, access);
+        return new ScopeRule(line, method, pattern, kind, stem, ScopeRule.Access.SCOPES, access, limit);
+    }
+
+
+    /**
+     * Reads {@code limit=N/S} or {@code limit=N/S/B}: N requests per S seconds per application, at most B back to
+     * back.
+     */
+    private static QuotaPolicy parseLimit(int line, String name, String field) throws ScopeRulesException {
+        Matcher m = LIMIT_VALUE.matcher(field);
+        if (m.matches()) {
+            try {
+                long burst = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+                return QuotaPolicy.of(name, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), burst);
+            } catch (IllegalArgumentException e) {
+                // out of range: reported below
+            }
+        }
+        throw error(line, "scopeRulesParser.badLimit", field);
     }
 
 

@@ -233,4 +233,36 @@ public class TestScopeRulesParser {
         Assertions.assertEquals(0, rules.size());
         Assertions.assertNull(rules.match("GET", "/"));
     }
+    @Test
+    void parseWhenLimitThenQuotaPerApplicationNamedAfterTheRule() throws Exception {
+        // PREPARE
+        String text = "POST /orders/bulk/** update limit=10/60\nGET /orders/export authenticated limit=5/3600/2\n"
+                + "GET /orders/** read\n";
+
+        // TEST
+        ScopeRules rules = parse(text);
+
+        // VERIFY
+        ScopeRule bulk = rules.getRules().get(0);
+        Assertions.assertEquals(List.of("update"), bulk.getScopes());
+        Assertions.assertEquals("\"POST /orders/bulk/**\";q=10;w=60", bulk.getLimit().policyField());
+        ScopeRule export = rules.getRules().get(1);
+        Assertions.assertEquals(ScopeRule.Access.AUTHENTICATED, export.getAccess());
+        Assertions.assertEquals("\"GET /orders/export\";q=5;w=3600;scopegate-burst=2", export.getLimit().policyField());
+        Assertions.assertEquals("GET /orders/export authenticated limit=5/3600/2", export.toString());
+        Assertions.assertNull(rules.getRules().get(2).getLimit());
+    }
+
+
+    @Test
+    void parseWhenLimitInvalidThenLineRefused() {
+        // TEST / VERIFY
+        Assertions.assertEquals(2, lineOfError("GET /a read\nGET /b read limit=0/60\n"));
+        Assertions.assertEquals(1, lineOfError("GET /b read limit=10\n"));
+        Assertions.assertEquals(1, lineOfError("GET /b read limit=10/60/11\n"), "burst larger than the quota");
+        Assertions.assertEquals(1, lineOfError("GET /b read limit=ten/60\n"));
+        Assertions.assertEquals(1, lineOfError("GET /b limit=10/60 read\n"), "a limit comes last");
+        Assertions.assertEquals(1, lineOfError("GET /b limit=10/60\n"), "a limit is not an access");
+        Assertions.assertEquals(1, lineOfError("GET /health public limit=10/60\n"), "public reads no token");
+    }
 }

@@ -37,11 +37,14 @@ import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.session.CsrfGuard;
 import org.scopegate.token.session.SessionAuthenticator;
 import org.scopegate.token.session.SignedInUser;
+import org.scopegate.token.web.CrossSiteRequestGuard;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
  * The admin API under {@code /admin/*} (protocol.md section 6), protected by its own credential: HTTP Basic with
- * user {@code admin} and the admin secret. JSON in and out; errors as {@code {"error","error_description"}}.
+ * user {@code admin} and the admin secret. JSON in and out (a body of any other type: 415); errors as
+ * {@code {"error","error_description"}}. A request from another site's page is refused (403, see
+ * {@link CrossSiteRequestGuard}) before any credential is checked.
  * The same operations answer under {@code /api/admin/*} to the administration page: there the credential is the
  * session of the administrator (signed in with the admin secret), and every change needs the session's CSRF token.
  */
@@ -63,6 +66,7 @@ public final class AdminServlet extends HttpServlet {
     private transient TierAdministration tiers;
     private transient SessionAuthenticator sessions;
     private transient PasswordHashTiming hashTiming;
+    private transient CrossSiteRequestGuard crossSite;
     private transient DashboardFigures dashboard;
 
     @Override
@@ -77,12 +81,20 @@ public final class AdminServlet extends HttpServlet {
         signup = new SignupAdministration(service);
         tiers = new TierAdministration(service);
         sessions = new SessionAuthenticator(service.secrets());
+        crossSite = new CrossSiteRequestGuard(service.config().issuer());
         dashboard = new DashboardFigures(service.metrics(), service.clock());
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
+        // Before any credential is looked at: a browser sends the Basic credentials or the session cookie along with
+        // what another site makes it send.
+        CrossSiteRequestGuard.Refusal refusal = crossSite.checkJsonRequest(request);
+        if (refusal != null) {
+            responses.writeError(response, refusal.status(), refusal.error(), refusal.description());
+            return;
+        }
         if (SESSION_PATH.equals(request.getServletPath())) {
             SignedInUser user = sessions.current(request);
             if (user == null || !user.admin()) {

@@ -39,9 +39,9 @@ import org.scopegate.token.store.UserRecord;
  * pages). Every operation takes the acting owner: {@code null} for the administrator, who may touch any
  * application, else the user id of the signed-in user, who may touch only their own; another user's application
  * answers 404, exactly as an unknown one, and nothing is changed. An owner is a user id, never a name: the
- * administrator names an existing user as owner, and a user who is deleted takes its applications along. The secret of a key set is shown only
- * in the answer that creates it; regenerating it, or deleting the application, revokes the tokens of the key set
- * and writes a {@code client} revocation event in the same transaction.
+ * administrator names an existing user as owner, and a user who is deleted takes its applications along. The
+ * secret of a key set is shown only in the answer that creates it; regenerating it, or deleting the application,
+ * revokes the tokens of the key set and writes a {@code client} revocation event in the same transaction.
  */
 public final class ApplicationAdministration {
 

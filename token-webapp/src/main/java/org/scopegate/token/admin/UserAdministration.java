@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.scopegate.token.TokenService;
+import org.scopegate.token.password.PasswordPolicy;
+import org.scopegate.token.password.WeakPasswordException;
 import org.scopegate.token.store.PrincipalNames;
 import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.UserRecord;
@@ -40,12 +42,14 @@ import org.scopegate.token.store.UserRecord;
 public final class UserAdministration {
 
     private final TokenService service;
+    private final PasswordPolicy passwords;
 
     /**
      * @param service the running service
      */
     public UserAdministration(TokenService service) {
         this.service = service;
+        this.passwords = new PasswordPolicy(service.config().passwordMinLength());
     }
 
     /**
@@ -82,7 +86,8 @@ public final class UserAdministration {
         if (!username.equals(username.strip())) {
             throw AdminException.badRequest("username must not start or end with spaces");
         }
-        String password = body.requiredText("password", 1024);
+        String password = body.requiredText("password", PasswordPolicy.MAX_LENGTH);
+        checkPassword(username, password);
         Set<String> roles = body.strings("roles", AdminRequestBody.ROLE);
         Set<String> newRoles = roles == null ? Set.of() : roles;
         String hash = service.hasher().hash(password);
@@ -105,7 +110,10 @@ public final class UserAdministration {
     public Map<String, Object> patch(String username, AdminRequestBody body) throws SQLException, AdminException {
         Boolean enabled = body.bool("enabled");
         Set<String> roles = body.strings("roles", AdminRequestBody.ROLE);
-        String password = body.text("password", 1024);
+        String password = body.text("password", PasswordPolicy.MAX_LENGTH);
+        if (password != null) {
+            checkPassword(username, password);
+        }
         String hash = password == null ? null : service.hasher().hash(password);
         long now = service.clock().getAsLong();
         String stored = service.database().call(c -> {
@@ -188,6 +196,14 @@ public final class UserAdministration {
             service.users().resetFailures(c, user.id());
             return null;
         });
+    }
+
+    private void checkPassword(String username, String password) throws AdminException {
+        try {
+            passwords.check(username, password);
+        } catch (WeakPasswordException e) {
+            throw new AdminException(400, "weak_password", e.getMessage());
+        }
     }
 
     /**

@@ -46,18 +46,23 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param lockoutMaxDuration seconds of the longest lock
  * @param adminSecretFile file holding the admin API secret
  * @param purgeInterval seconds between purges
- * @param issuer configured issuer URL for the metadata, or {@code null} to derive it from the request
+ * @param issuer issuer URL for the metadata: the configured one, or (after start) the one derived from the server's
+ *            configuration when none is configured, never from a request
  * @param signupDefaultRoles roles given to a user who signs up
- * @param passwordMinLength shortest password a user may choose at sign-up
+ * @param passwordMinLength shortest password anyone may set
  * @param passwordHashQueue logins that may wait for a free processor to hash at once
  * @param passwordHashWait longest wait of a login for a free processor, in milliseconds
+ * @param signupRateLimit sign-ups per client address per hour (0: no limit)
+ * @param signInRateLimit sign-ins of the pages per client address per minute (0: no limit)
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
+ * @param grantRateLimits the token endpoint's rate limits
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
-        long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash, int lockoutThreshold,
+        long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash,
+        int lockoutThreshold,
         long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
         Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
-        JdbcSettings jdbc) {
+        int signupRateLimit, int signInRateLimit, JdbcSettings jdbc, GrantRateLimits grantRateLimits) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -88,6 +93,10 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     /** Context parameter name. */
     public static final String LOCKOUT_MAX_DURATION = "lockoutMaxDuration";
     /** Context parameter name. */
+    public static final String SIGNUP_RATE_LIMIT = "signupRateLimit";
+    /** Context parameter name. */
+    public static final String SIGN_IN_RATE_LIMIT = "signInRateLimit";
+    /** Context parameter name. */
     public static final String PASSWORD_HASH_QUEUE = "passwordHashQueue";
     /** Context parameter name. */
     public static final String PASSWORD_HASH_WAIT = "passwordHashWait";
@@ -111,6 +120,12 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String JDBC_PASSWORD_FILE = "jdbcPasswordFile";
     /** Context parameter name. */
     public static final String JDBC_POOL_SIZE = "jdbcPoolSize";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_PER_CLIENT = "grantRateLimitPerClient";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_PER_ADDRESS = "grantRateLimitPerAddress";
+    /** Context parameter name. */
+    public static final String GRANT_RATE_LIMIT_WINDOW = "grantRateLimitWindow";
 
     private static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,64}");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
@@ -155,6 +170,11 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 catalinaBase.resolve("conf").resolve("token-admin.secret").toString()));
         long purge = number(parameters, PURGE_INTERVAL, 300, 1, 86400);
         String issuer = text(parameters, ISSUER, null);
+        if (issuer != null && issuer.contains("${")) {
+            throw new IllegalArgumentException(ISSUER + " holds the unresolved placeholder [" + issuer + "]: define it "
+                    + "in catalina.properties (scopegate.issuer=https://auth.example.com/token), or write the URL in "
+                    + "the parameter");
+        }
         if (issuer != null && !issuer.matches("https?://[^\\s?#]+")) {
             throw new IllegalArgumentException(ISSUER + " must be an http or https URL without query or fragment");
         }
@@ -169,10 +189,17 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             signupRoles.add(role);
         }
         int passwordMinLength = (int) number(parameters, PASSWORD_MIN_LENGTH, 10, 1, 1024);
+        int signupRate = (int) number(parameters, SIGNUP_RATE_LIMIT, 10, 0, 1_000_000);
+        int signInRate = (int) number(parameters, SIGN_IN_RATE_LIMIT, 30, 0, 1_000_000);
         JdbcSettings jdbc = jdbc(parameters, dataSourceName);
+        GrantRateLimits limits = new GrantRateLimits(
+                number(parameters, GRANT_RATE_LIMIT_PER_CLIENT, 1200, 0, 1_000_000_000),
+                number(parameters, GRANT_RATE_LIMIT_PER_ADDRESS, 300, 0, 1_000_000_000),
+                number(parameters, GRANT_RATE_LIMIT_WINDOW, 60, 1, 86400));
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, familyMaxAge, defaultScope,
                 hash, threshold, duration, maxDuration, adminSecretFile, purge, issuer,
-                Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, jdbc);
+                Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, signupRate,
+                signInRate, jdbc, limits);
     }
 
     private static JdbcSettings jdbc(UnaryOperator<String> parameters, String dataSourceName) {
@@ -226,6 +253,27 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             throw new IllegalArgumentException(JDBC_PASSWORD_FILE + " is empty: " + file);
         }
         return password;
+    }
+
+    /**
+     * @param derivedIssuer the issuer to use instead of the configured one
+     * @return a copy of this configuration with that issuer
+     */
+    public TokenServiceConfig withIssuer(String derivedIssuer) {
+        return new TokenServiceConfig(dataSourceName, databaseDirectory, accessTokenLifetime, refreshTokenLifetime,
+                refreshFamilyMaxAge, defaultScope, passwordHash, lockoutThreshold, lockoutDuration, lockoutMaxDuration,
+                adminSecretFile, purgeInterval, derivedIssuer, signupDefaultRoles, passwordMinLength, passwordHashQueue,
+                passwordHashWait, signupRateLimit, signInRateLimit, jdbc, grantRateLimits);
+    }
+
+    /**
+     * The token endpoint's rate limits for the password and client-credentials grants.
+     *
+     * @param perClient grants per window per client, {@code 0} for no limit
+     * @param perAddress grants per window per client address, {@code 0} for no limit
+     * @param windowSeconds the window in seconds
+     */
+    public record GrantRateLimits(long perClient, long perAddress, long windowSeconds) {
     }
 
     private static String text(UnaryOperator<String> parameters, String name, String defaultValue) {

@@ -58,6 +58,14 @@ public final class OAuth2ErrorCodes {
     public static final String INVALID_SCOPE = "invalid_scope";
 
     /**
+     * "A variant of authorization_pending, the authorization request is still pending and polling should continue,
+     * but the interval MUST be increased" (RFC 8628 section 3.5): the one registered token endpoint error that means
+     * "you are asking too often". Sent with 429 and {@code Retry-After} when a client or an address exceeds the
+     * token endpoint's rate limit (RFC 6749 has no code for it).
+     */
+    public static final String SLOW_DOWN = "slow_down";
+
+    /**
      * "The authorization server encountered an unexpected condition that prevented it from fulfilling the
      * request." (RFC 6749 section 4.1.2.1)
      */

@@ -26,6 +26,7 @@ public class OAuthException extends Exception {
     private final String errorCode;
     private final int httpStatus;
     private final boolean basicChallenge;
+    private final long retryAfter;
 
     /**
      * Creates an error.
@@ -39,10 +40,16 @@ public class OAuthException extends Exception {
     }
 
     private OAuthException(String errorCode, String description, int httpStatus, boolean basicChallenge) {
+        this(errorCode, description, httpStatus, basicChallenge, 0);
+    }
+
+    private OAuthException(String errorCode, String description, int httpStatus, boolean basicChallenge,
+            long retryAfter) {
         super(description, null, false, false);
         this.errorCode = errorCode;
         this.httpStatus = httpStatus;
         this.basicChallenge = basicChallenge;
+        this.retryAfter = retryAfter;
     }
 
     /**
@@ -96,6 +103,15 @@ public class OAuthException extends Exception {
     }
 
     /**
+     * @param description the error description
+     * @param retryAfter seconds before a request may succeed, at least 1
+     * @return a 429 {@code slow_down} with {@code Retry-After}
+     */
+    public static OAuthException tooManyRequests(String description, long retryAfter) {
+        return new OAuthException(OAuth2ErrorCodes.SLOW_DOWN, description, 429, false, Math.max(1, retryAfter));
+    }
+
+    /**
      * @return the OAuth error code
      */
     public String getErrorCode() {
@@ -114,6 +130,13 @@ public class OAuthException extends Exception {
      */
     public int getHttpStatus() {
         return httpStatus;
+    }
+
+    /**
+     * @return seconds for the answer's {@code Retry-After}, or {@code 0} for none
+     */
+    public long getRetryAfter() {
+        return retryAfter;
     }
 
     /**

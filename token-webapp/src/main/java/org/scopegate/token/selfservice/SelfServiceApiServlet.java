@@ -17,6 +17,7 @@ package org.scopegate.token.selfservice;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ import org.scopegate.token.session.SessionAuthenticator;
 import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.store.ScopeRecord;
 import org.scopegate.token.store.UserRecord;
+import org.scopegate.token.web.CrossSiteRequestGuard;
 import org.scopegate.token.web.OAuthResponses;
 
 /**
@@ -83,6 +85,8 @@ public final class SelfServiceApiServlet extends HttpServlet {
     private transient SessionAuthenticator sessions;
     private transient ApplicationAdministration applications;
     private transient UserTokens userTokens;
+    private transient CrossSiteRequestGuard crossSite;
+    private transient AddressRateLimiter signInRate;
 
     @Override
     public void init() throws ServletException {
@@ -91,13 +95,23 @@ public final class SelfServiceApiServlet extends HttpServlet {
         sessions = new SessionAuthenticator(service.secrets());
         applications = new ApplicationAdministration(service);
         userTokens = new UserTokens(service, applications);
+        crossSite = new CrossSiteRequestGuard(service.config().issuer());
+        signInRate = new AddressRateLimiter(service.config().signInRateLimit(), Duration.ofMinutes(1));
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
+        CrossSiteRequestGuard.Refusal refusal = crossSite.checkJsonRequest(request);
+        if (refusal != null) {
+            responses.writeError(response, refusal.status(), refusal.error(), refusal.description());
+            return;
+        }
         try {
             route(request, response);
+        } catch (TooManyRequestsException e) {
+            response.setHeader("Retry-After", String.valueOf(e.getRetryAfterSeconds()));
+            responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (PasswordHasherBusyException e) {
@@ -206,6 +220,12 @@ public final class SelfServiceApiServlet extends HttpServlet {
             }
             ok(response, sessionView(user));
         } else if ("POST".equals(method)) {
+            // Sign-in needs no client credentials: each address gets a few tries a minute.
+            long retryAfter = signInRate.acquire(request.getRemoteAddr());
+            if (retryAfter > 0) {
+                throw new TooManyRequestsException(retryAfter, "Too many sign-ins from your address: try again in "
+                        + retryAfter + " s");
+            }
             AdminRequestBody body = body(request);
             String username = body.requiredText("username", 128);
             String password = body.requiredText("password", 1024);

@@ -15,44 +15,30 @@
  */
 package org.scopegate.token.selfservice;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.scopegate.token.admin.AdminException;
+import org.scopegate.token.password.PasswordPolicy;
+import org.scopegate.token.password.WeakPasswordException;
 
 /**
  * The rules of self sign-up: a user name of {@code [A-Za-z0-9._@-]{3,64}} other than the reserved {@code admin}
- * (compared without case); a password of at least the configured length that neither is nor contains the user name
- * (without case) and is not in the list of common passwords shipped with the webapp.
+ * (compared without case), and a password that {@link PasswordPolicy} accepts, as for every password set.
  */
 public final class SignupPolicy {
 
     /** Reserved user name: the administrator signs in with it and the admin secret. */
     public static final String RESERVED = "admin";
 
-    /** Longest password accepted (as the password grant). */
-    public static final int MAX_PASSWORD = 1024;
-
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{3,64}");
-    private static final String COMMON_PASSWORDS = "common-passwords.txt";
 
-    private final int minLength;
-    private final Set<String> common;
+    private final PasswordPolicy passwords;
 
     /**
      * @param minLength shortest password accepted
      */
     public SignupPolicy(int minLength) {
-        this.minLength = minLength;
-        this.common = loadCommonPasswords();
+        this.passwords = new PasswordPolicy(minLength);
     }
 
     /**
@@ -75,18 +61,10 @@ public final class SignupPolicy {
      * @throws AdminException 400 {@code weak_password} with the reason
      */
     public void checkPassword(String username, String password) throws AdminException {
-        if (password == null || password.length() < minLength) {
-            throw weak("The password must have at least " + minLength + " characters");
-        }
-        if (password.length() > MAX_PASSWORD) {
-            throw weak("The password must have at most " + MAX_PASSWORD + " characters");
-        }
-        String lower = password.toLowerCase(Locale.ROOT);
-        if (lower.contains(username.toLowerCase(Locale.ROOT))) {
-            throw weak("The password must not contain the user name");
-        }
-        if (common.contains(lower)) {
-            throw weak("This password is one of the most common ones: choose another one");
+        try {
+            passwords.check(username, password);
+        } catch (WeakPasswordException e) {
+            throw new AdminException(400, "weak_password", e.getMessage());
         }
     }
 
@@ -94,30 +72,6 @@ public final class SignupPolicy {
      * @return the shortest password accepted
      */
     public int getMinLength() {
-        return minLength;
-    }
-
-    private static AdminException weak(String description) {
-        return new AdminException(400, "weak_password", description);
-    }
-
-    private static Set<String> loadCommonPasswords() {
-        Set<String> result = new HashSet<>();
-        try (InputStream in = SignupPolicy.class.getResourceAsStream(COMMON_PASSWORDS)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + COMMON_PASSWORDS);
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String entry = line.trim();
-                if (!entry.isEmpty() && !entry.startsWith("#")) {
-                    result.add(entry.toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Set.copyOf(result);
+        return passwords.getMinLength();
     }
 }

@@ -17,6 +17,7 @@ package org.scopegate.token.selfservice;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +38,7 @@ import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.PrincipalNames;
+import org.scopegate.token.web.CrossSiteRequestGuard;
 import org.scopegate.token.web.FormRequests;
 import org.scopegate.token.web.OAuthResponses;
 
@@ -56,6 +58,8 @@ public final class SignupServlet extends HttpServlet {
     private transient OAuthResponses responses;
     private transient SignupAdministration signup;
     private transient SignupPolicy policy;
+    private transient CrossSiteRequestGuard crossSite;
+    private transient AddressRateLimiter rate;
 
     @Override
     public void init() throws ServletException {
@@ -63,11 +67,19 @@ public final class SignupServlet extends HttpServlet {
         responses = new OAuthResponses(service.objectMapper());
         signup = new SignupAdministration(service);
         policy = new SignupPolicy(service.config().passwordMinLength());
+        crossSite = new CrossSiteRequestGuard(service.config().issuer());
+        rate = new AddressRateLimiter(service.config().signupRateLimit(), Duration.ofHours(1));
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
+        // The sign-up page posts a form: another site's page must not sign people up through the visitor's browser.
+        CrossSiteRequestGuard.Refusal refusal = crossSite.checkOrigin(request);
+        if (refusal != null) {
+            responses.writeError(response, refusal.status(), refusal.error(), refusal.description());
+            return;
+        }
         try {
             if ("GET".equals(request.getMethod())) {
                 Map<String, Object> state = new LinkedHashMap<>();
@@ -79,6 +91,9 @@ public final class SignupServlet extends HttpServlet {
             } else {
                 responses.writeMethodNotAllowed(response, "GET, POST");
             }
+        } catch (TooManyRequestsException e) {
+            response.setHeader("Retry-After", String.valueOf(e.getRetryAfterSeconds()));
+            responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (AdminException e) {
             responses.writeError(response, e.getStatus(), e.getError(), e.getMessage());
         } catch (OAuthException e) {
@@ -95,6 +110,11 @@ public final class SignupServlet extends HttpServlet {
         if (!signup.isEnabled()) {
             throw new AdminException(HttpServletResponse.SC_FORBIDDEN, "signup_disabled",
                     "Self sign-up is switched off: ask the administrator for an account");
+        }
+        long retryAfter = rate.acquire(request.getRemoteAddr());
+        if (retryAfter > 0) {
+            throw new TooManyRequestsException(retryAfter, "Too many sign-ups from your address: try again in "
+                    + retryAfter + " s");
         }
         FormParameters form = FormRequests.read(request);
         String username = form.require("username");

@@ -24,8 +24,8 @@ import org.scopegate.token.store.UserRecord;
 /**
  * The session of the self-service pages: signing in starts a new session (the old one, if any, is invalidated, so
  * the session id changes), holding the user name, id and security version (see {@link SignedInUser}), whether it is
- * the administrator, and a new CSRF synchronizer token. The session cookie's attributes (HttpOnly, SameSite=Strict, Secure on HTTPS) and the idle timeout are set
- * in {@code web.xml}.
+ * the administrator, and a new CSRF synchronizer token. The session cookie's attributes (HttpOnly, SameSite=Strict,
+ * Secure on HTTPS) and the idle timeout are set in {@code web.xml}.
  */
 public final class SessionAuthenticator {
 

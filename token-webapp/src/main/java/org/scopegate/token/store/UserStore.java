@@ -37,7 +37,8 @@ public final class UserStore {
 
     private static final String COLUMNS = "u.id, u.username, u.password_hash, u.enabled, u.failed_logins, "
             + "u.lock_count, u.locked_until, u.created_at, u.security_version, r.role_name";
-    private static final String FROM = " FROM oauth_user u LEFT OUTER JOIN oauth_user_role r ON r.username = u.username";
+    private static final String FROM = " FROM oauth_user u "
+            + "LEFT OUTER JOIN oauth_user_role r ON r.username = u.username";
     private static final String SELECT_BY_NAME = "SELECT " + COLUMNS + FROM + " WHERE u.username_key = ?";
     private static final String SELECT_BY_ID = "SELECT " + COLUMNS + FROM + " WHERE u.id = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + FROM + " ORDER BY u.username_key";

@@ -15,13 +15,16 @@
  */
 package org.scopegate.token.throttle;
 
+import org.scopegate.token.store.QuotaCountStore;
 import org.scopegate.token.store.TierStore;
 
 /**
  * The throttling parts of the token service: the tiers (request quotas given to applications, enforced by the
- * scope valves).
+ * scope valves), the counts the valves of several gateways share, and the token endpoint's own rate limits.
  *
  * @param tiers the tiers and the tier of each application
+ * @param quotaCounts the requests the gateways served per counter and window
+ * @param grantLimiter the rate limits of the password and client-credentials grants
  */
-public record Throttling(TierStore tiers) {
+public record Throttling(TierStore tiers, QuotaCountStore quotaCounts, GrantRateLimiter grantLimiter) {
 }

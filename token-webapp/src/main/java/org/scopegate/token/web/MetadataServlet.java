@@ -31,7 +31,8 @@ import org.scopegate.token.protocol.OAuthException;
 
 /**
  * Authorization server metadata (RFC 8414) at {@code /.well-known/oauth-authorization-server}. The issuer is the
- * configured {@code issuer} parameter, or else the scheme, host, port and context path of the request.
+ * configured {@code issuer} parameter, or else the one derived once at start from the server's configuration
+ * ({@link ServerIssuer}): never from the request, whose {@code Host} a client chooses.
  */
 public final class MetadataServlet extends OAuthEndpointServlet {
 
@@ -47,9 +48,7 @@ public final class MetadataServlet extends OAuthEndpointServlet {
     protected void handle(HttpServletRequest request, HttpServletResponse response)
             throws OAuthException, SQLException, IOException {
         String issuer = service().config().issuer();
-        if (issuer == null) {
-            issuer = issuerOf(request);
-        } else if (issuer.endsWith("/")) {
+        if (issuer.endsWith("/")) {
             issuer = issuer.substring(0, issuer.length() - 1);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -64,16 +63,5 @@ public final class MetadataServlet extends OAuthEndpointServlet {
         body.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
         body.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
         responses().writeJson(response, HttpServletResponse.SC_OK, body);
-    }
-
-    private static String issuerOf(HttpServletRequest request) {
-        String scheme = request.getScheme();
-        int port = request.getServerPort();
-        boolean defaultPort = ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
-        String host = request.getServerName();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return scheme + "://" + host + (defaultPort ? "" : ":" + port) + request.getContextPath();
     }
 }

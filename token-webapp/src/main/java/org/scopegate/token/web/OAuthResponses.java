@@ -82,7 +82,7 @@ public final class OAuthResponses {
     }
 
     /**
-     * Writes an error, with a Basic challenge when the exception asks for one.
+     * Writes an error, with a Basic challenge or a {@code Retry-After} when the exception asks for one.
      *
      * @param response the response
      * @param error the error
@@ -91,6 +91,9 @@ public final class OAuthResponses {
     public void writeError(HttpServletResponse response, OAuthException error) throws IOException {
         if (error.isBasicChallenge()) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        }
+        if (error.getRetryAfter() > 0) {
+            response.setHeader("Retry-After", Long.toString(error.getRetryAfter()));
         }
         writeError(response, error.getHttpStatus(), error.getErrorCode(), error.getDescription());
     }

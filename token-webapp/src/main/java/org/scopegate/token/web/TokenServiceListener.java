@@ -69,6 +69,7 @@ import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.LiveTokenCounter;
+import org.scopegate.token.store.QuotaCountStore;
 import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;
@@ -81,6 +82,7 @@ import org.scopegate.token.store.TokenPurger;
 import org.scopegate.token.store.TokenRevoker;
 import org.scopegate.token.store.TokenStore;
 import org.scopegate.token.store.UserStore;
+import org.scopegate.token.throttle.GrantRateLimiter;
 import org.scopegate.token.throttle.Throttling;
 
 /**
@@ -94,6 +96,9 @@ public final class TokenServiceListener implements ServletContextListener {
 
     private static final Log log = LogFactory.getLog(TokenServiceListener.class);
 
+    /** Most clients, and most addresses, whose grant rate is tracked at once. */
+    private static final long GRANT_LIMIT_ENTRIES = 100_000;
+
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
     private RevocationHub hub;
@@ -106,15 +111,20 @@ public final class TokenServiceListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         long start = System.nanoTime();
         ServletContext context = event.getServletContext();
-        TokenServiceConfig config;
+        TokenServiceConfig configured;
         RevocationFeedConfig feedConfig;
         try {
-            config = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
+            configured = TokenServiceConfig.read(context::getInitParameter, catalinaBase());
             feedConfig = RevocationFeedConfig.read(context::getInitParameter);
         } catch (IllegalArgumentException e) {
             String message = Messages.get("tokenServiceListener.configInvalid", e.getMessage());
             log.error(message);
             throw new StartFailure(message);
+        }
+        TokenServiceConfig config = configured.issuer() != null ? configured
+                : configured.withIssuer(ServerIssuer.derive(context));
+        if (configured.issuer() == null) {
+            log.warn(Messages.get("tokenServiceListener.issuerDerived", config.issuer()));
         }
         try {
             dataSources = open(config);
@@ -226,7 +236,10 @@ public final class TokenServiceListener implements ServletContextListener {
         return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
-                new Throttling(new TierStore()), metrics, audit);
+                new Throttling(new TierStore(), new QuotaCountStore(), new GrantRateLimiter(
+                        config.grantRateLimits().perClient(), config.grantRateLimits().perAddress(),
+                        config.grantRateLimits().windowSeconds(), GRANT_LIMIT_ENTRIES, System::nanoTime)),
+                metrics, audit);
     }
 
     /**

@@ -29,12 +29,14 @@ import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
+import org.scopegate.token.throttle.GrantRateLimiter;
 
 /**
  * The token endpoint (RFC 6749 section 3.2), mapped to {@code /*} so that {@code POST /token} answers directly
  * (no redirect to {@code /token/}); a path below the context root that no other servlet maps answers 404.
- * Order of checks: content type and form, {@code grant_type} present, client authentication, grant type
- * supported, grant type allowed for the application, then the grant itself.
+ * Order of checks: content type and form, {@code grant_type} present, the rate limit of the client's address
+ * (password and client-credentials grants), client authentication, grant type supported, grant type allowed for the
+ * application, the rate limit of the client, then the grant itself (and its password hash).
  */
 public final class TokenServlet extends OAuthEndpointServlet {
 
@@ -71,6 +73,11 @@ public final class TokenServlet extends OAuthEndpointServlet {
         try {
             parameters = FormRequests.read(request);
             String grantType = parameters.require(OAuth2ParameterNames.GRANT_TYPE);
+            GrantRateLimiter limiter = service().throttling().grantLimiter();
+            boolean limited = GrantRateLimiter.limits(grantType);
+            if (limited) {
+                limiter.checkAddress(request.getRemoteAddr());
+            }
             ClientRecord client = withClient(request, parameters, (c, authenticated) -> authenticated);
             GrantHandler handler = service().grantHandlers().get(grantType);
             if (handler == null) {
@@ -78,6 +85,9 @@ public final class TokenServlet extends OAuthEndpointServlet {
             }
             if (!client.grantTypes().contains(grantType)) {
                 throw OAuthException.unauthorizedClient("The client may not use grant type " + grantType);
+            }
+            if (limited) {
+                limiter.checkClient(client.clientId());
             }
             // The connection of the client check is back in the pool: a password grant may wait for its hash.
             responses().writeToken(response, handler.handle(client, parameters));

@@ -190,6 +190,26 @@ public class TestUserAdministration {
     }
 
     @Test
+    public void createOrPatchUserWhenPasswordEasyToGuessThenWeakPasswordAndNothingChanged() {
+        // PREPARE
+        server.createUser("sven", PASSWORD);
+
+        // TEST
+        HttpResponse<String> created = server.admin("POST", "/users",
+                "{\"username\":\"tina\",\"password\":\"Password123!\"}");
+        HttpResponse<String> patched = server.admin("PATCH", "/users/sven", "{\"password\":\"Password123!\"}");
+
+        // VERIFY
+        assertError(created, 400, "weak_password");
+        Assertions.assertTrue(EmbeddedTokenServer.json(created).get("error_description").asText()
+                .contains("too easy to guess"), created.body());
+        Assertions.assertEquals(404, server.admin("GET", "/users/tina", null).statusCode());
+        assertError(patched, 400, "weak_password");
+        Assertions.assertEquals(200, new SessionClient(server).signIn("sven", PASSWORD).statusCode(),
+                "the old password still works");
+    }
+
+    @Test
     public void createUserWhenNamedAdminThenConflict() {
         // TEST
         HttpResponse<String> user = server.admin("POST", "/users",

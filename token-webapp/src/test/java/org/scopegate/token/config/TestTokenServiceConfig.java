@@ -96,4 +96,23 @@ public class TestTokenServiceConfig {
         Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TokenServiceConfig.read(Map.of("lockoutThreshold", "0")::get, BASE));
     }
+
+    @Test
+    public void readWhenGrantRateLimitsAbsentThenDefaultsElseValidated() {
+        // TEST
+        TokenServiceConfig defaults = TokenServiceConfig.read(name -> null, BASE);
+        TokenServiceConfig off = TokenServiceConfig.read(Map.of("grantRateLimitPerClient", "0",
+                "grantRateLimitPerAddress", "0")::get, BASE);
+        IllegalArgumentException negative = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("grantRateLimitPerAddress", "-1")::get, BASE));
+        IllegalArgumentException zeroWindow = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("grantRateLimitWindow", "0")::get, BASE));
+
+        // VERIFY
+        Assertions.assertEquals(new TokenServiceConfig.GrantRateLimits(1200, 300, 60), defaults.grantRateLimits());
+        Assertions.assertEquals(0, off.grantRateLimits().perClient());
+        Assertions.assertEquals(0, off.grantRateLimits().perAddress());
+        Assertions.assertTrue(negative.getMessage().startsWith("grantRateLimitPerAddress"), negative.getMessage());
+        Assertions.assertTrue(zeroWindow.getMessage().startsWith("grantRateLimitWindow"), zeroWindow.getMessage());
+    }
 }

@@ -58,7 +58,7 @@ public class TestFeedAcrossKeyManagers {
         a = kms.get(0);
         b = kms.get(1);
         a.createScope("read");
-        a.createUser("alice", "pw-0123456789", "reader");
+        a.createUser("alice", "pw-0123456789-Kq7", "reader");
         String[] credentials = a.createClient(false, "password");
         app = EmbeddedTokenServer.basic(credentials[0], credentials[1]);
         String[] i = a.createClient(true, "client_credentials");
@@ -74,7 +74,7 @@ public class TestFeedAcrossKeyManagers {
 
     private static String token(EmbeddedTokenServer server) {
         HttpResponse<String> response = server.postForm("", app,
-                "grant_type=password&username=alice&password=pw-0123456789&scope=read");
+                "grant_type=password&username=alice&password=pw-0123456789-Kq7&scope=read");
         Assertions.assertEquals(200, response.statusCode(), response.body());
         return EmbeddedTokenServer.json(response).get("access_token").asText();
     }

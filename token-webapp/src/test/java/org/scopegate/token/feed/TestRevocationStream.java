@@ -57,8 +57,8 @@ public class TestRevocationStream {
                 .with(RevocationFeedConfig.ACK_TIMEOUT, Long.toString(ACK_TIMEOUT));
         Assertions.assertEquals(LifecycleState.STARTED, server.start());
         server.createScope("read");
-        server.createUser("alice", "pw", "reader");
-        server.createUser("erin", "pw", "reader");
+        server.createUser("alice", "Granite-Heron-7741", "reader");
+        server.createUser("erin", "Granite-Heron-7741", "reader");
         appCredentials = server.createClient(false, "password", "refresh_token");
         app = EmbeddedTokenServer.basic(appCredentials[0], appCredentials[1]);
         introspectorCredentials = server.createClient(true, "client_credentials");
@@ -93,7 +93,7 @@ public class TestRevocationStream {
 
     private static JsonNode login(String user) {
         HttpResponse<String> response = server.postForm("", app, "grant_type=password&username=" + user
-                + "&password=pw&scope=read");
+                + "&password=Granite-Heron-7741&scope=read");
         Assertions.assertEquals(200, response.statusCode(), response.body());
         return EmbeddedTokenServer.json(response);
     }

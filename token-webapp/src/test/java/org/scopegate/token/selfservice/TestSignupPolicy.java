@@ -74,13 +74,14 @@ public class TestSignupPolicy {
     }
 
     @Test
-    public void checkPasswordWhenCommonInAnyCaseThenWeak() {
+    public void checkPasswordWhenEasyToGuessThenWeakWithTheEstimatorsReason() {
         // TEST
         AdminException e = Assertions.assertThrows(AdminException.class,
-                () -> policy.checkPassword("alice", "Password123"));
+                () -> policy.checkPassword("alice", "Password123!"));
 
         // VERIFY
-        Assertions.assertTrue(e.getMessage().contains("common"), e.getMessage());
+        Assertions.assertEquals("weak_password", e.getError());
+        Assertions.assertTrue(e.getMessage().startsWith("This password is too easy to guess"), e.getMessage());
     }
 
     @Test

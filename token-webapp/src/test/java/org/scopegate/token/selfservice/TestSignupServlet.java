@@ -109,7 +109,7 @@ public class TestSignupServlet {
         Assertions.assertEquals(201, server.signup("dave", GOOD_PASSWORD).statusCode());
 
         // TEST
-        HttpResponse<String> response = server.signup("DAVE", "another-long-password-9");
+        HttpResponse<String> response = server.signup("DAVE", "another-Quill-4410-long");
 
         // VERIFY
         Assertions.assertEquals(409, response.statusCode(), response.body());

@@ -144,10 +144,10 @@ public class TestAccountsMigration {
     }
 
     private static void client(Statement st, String clientId, int createdAt) throws SQLException {
-        st.executeUpdate("INSERT INTO oauth_client (client_id, secret_digest, name, owner, grant_types, can_introspect, "
-                + "enabled, created_at, application_id, key_type) SELECT '" + clientId + "', '" + "0".repeat(64)
-                + "', name, owner, grant_types, FALSE, TRUE, " + createdAt + ", id, 'PRODUCTION' FROM oauth_application "
-                + "WHERE created_at = " + createdAt);
+        st.executeUpdate("INSERT INTO oauth_client (client_id, secret_digest, name, owner, grant_types, "
+                + "can_introspect, enabled, created_at, application_id, key_type) SELECT '" + clientId + "', '"
+                + "0".repeat(64) + "', name, owner, grant_types, FALSE, TRUE, " + createdAt + ", id, 'PRODUCTION' "
+                + "FROM oauth_application WHERE created_at = " + createdAt);
     }
 
     private static void token(Statement st, String token, String username, String family, long issuedAt)

@@ -102,10 +102,10 @@ public class TestStoreStarter {
                     .toString());
             Assertions.assertEquals(1, log.count("The token store is available after"));
             Assertions.assertTrue(log.withStackTraces().isEmpty(), "no stack trace: " + log.withStackTraces());
-            server.createUser("late", "pw-0123456789");
+            server.createUser("late", "pw-0123456789-Kq7");
             String[] app = server.createClient(false, "password");
             HttpResponse<String> grant = server.postForm("", EmbeddedTokenServer.basic(app[0], app[1]),
-                    "grant_type=password&username=late&password=pw-0123456789");
+                    "grant_type=password&username=late&password=pw-0123456789-Kq7");
             Assertions.assertEquals(200, grant.statusCode(), grant.body());
         } finally {
             cluster.start();

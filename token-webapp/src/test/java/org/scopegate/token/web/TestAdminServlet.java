@@ -104,13 +104,13 @@ public class TestAdminServlet {
     @Test
     public void passwordHashStatisticsWhenLoginsHashedThenCountedWithTheirCpuTime() {
         // PREPARE
-        server.admin("POST", "/users", "{\"username\":\"hazel\",\"password\":\"pw-hazel\",\"roles\":[]}");
+        server.admin("POST", "/users", "{\"username\":\"hazel\",\"password\":\"pw-9Kt-quarry\",\"roles\":[]}");
         String[] app = server.createClient(false, "password");
         String auth = EmbeddedTokenServer.basic(app[0], app[1]);
         JsonNode before = EmbeddedTokenServer.json(server.admin("GET", "/password-hash", null));
 
         // TEST: one good and one bad login, each one hash
-        int good = server.postForm("", auth, "grant_type=password&username=hazel&password=pw-hazel").statusCode();
+        int good = server.postForm("", auth, "grant_type=password&username=hazel&password=pw-9Kt-quarry").statusCode();
         int bad = server.postForm("", auth, "grant_type=password&username=hazel&password=nope").statusCode();
         HttpResponse<String> after = server.admin("GET", "/password-hash", null);
         HttpResponse<String> post = server.admin("POST", "/password-hash", "{}");
@@ -126,7 +126,7 @@ public class TestAdminServlet {
         Assertions.assertTrue(answer.get("cpu_ms_total").asDouble() > before.get("cpu_ms_total").asDouble());
         Assertions.assertTrue(answer.get("elapsed_ms_total").asDouble() >= answer.get("cpu_ms_total").asDouble() * 0.5);
         Assertions.assertTrue(answer.get("processors").asInt() >= 1);
-        Assertions.assertFalse(after.body().contains("pw-hazel"));
+        Assertions.assertFalse(after.body().contains("pw-9Kt-quarry"));
         Assertions.assertEquals(405, post.statusCode());
         Assertions.assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
     }
@@ -134,7 +134,7 @@ public class TestAdminServlet {
     @Test
     public void createClientWhenPostedThenSecretShownOnceAndNeverListed() {
         // PREPARE
-        server.createUser("ops", "ops-Kq7#vR2!pXz9");
+        server.createUser("ops", "Kq7#vR2!pXz9-w");
 
         // TEST
         HttpResponse<String> created = server.admin("POST", "/clients",
@@ -216,11 +216,11 @@ public class TestAdminServlet {
     @Test
     public void createUserWhenNameTakenInOtherCaseThenConflict() {
         // PREPARE
-        server.createUser("Grace", "pw");
+        server.createUser("Grace", "Granite-Heron-7741");
 
         // TEST
         HttpResponse<String> response = server.admin("POST", "/users",
-                "{\"username\":\"grace\",\"password\":\"pw\",\"roles\":[]}");
+                "{\"username\":\"grace\",\"password\":\"Granite-Heron-7741\",\"roles\":[]}");
 
         // VERIFY
         Assertions.assertEquals(409, response.statusCode());
@@ -229,7 +229,7 @@ public class TestAdminServlet {
     @Test
     public void userLifecycleWhenCreatedPatchedDeletedThenEachAnswerMatches() {
         // PREPARE
-        server.createUser("heidi", "pw", "reader");
+        server.createUser("heidi", "Granite-Heron-7741", "reader");
 
         // TEST
         HttpResponse<String> patched = server.admin("PATCH", "/users/heidi",
@@ -250,17 +250,17 @@ public class TestAdminServlet {
     @Test
     public void patchUserWhenPasswordChangedThenNewPasswordWorks() {
         // PREPARE
-        server.createUser("ivan", "old");
+        server.createUser("ivan", "old-Quill-4410");
         String[] app = server.createClient(false, "password");
         String auth = EmbeddedTokenServer.basic(app[0], app[1]);
 
         // TEST
-        server.admin("PATCH", "/users/ivan", "{\"password\":\"new\"}");
+        server.admin("PATCH", "/users/ivan", "{\"password\":\"new-Ember-88231\"}");
 
         // VERIFY
-        Assertions.assertEquals(400, server.postForm("", auth, "grant_type=password&username=ivan&password=old")
+        Assertions.assertEquals(400, server.postForm("", auth, "grant_type=password&username=ivan&password=old-Quill-4410")
                 .statusCode());
-        Assertions.assertEquals(200, server.postForm("", auth, "grant_type=password&username=ivan&password=new")
+        Assertions.assertEquals(200, server.postForm("", auth, "grant_type=password&username=ivan&password=new-Ember-88231")
                 .statusCode());
     }
 
@@ -284,10 +284,10 @@ public class TestAdminServlet {
     @Test
     public void grantWhenScopeRolesChangedThenNextTokenFollowsAtOnce() {
         // PREPARE: a grant reads the scopes first, so that the next ones could use a copy read before the change
-        server.createUser("ivy", "pw-ivy", "clerk");
+        server.createUser("ivy", "Saffron-Quill-9034", "clerk");
         String[] app = server.createClient(false, "password");
         String auth = EmbeddedTokenServer.basic(app[0], app[1]);
-        String request = "grant_type=password&username=ivy&password=pw-ivy&scope=orders:write";
+        String request = "grant_type=password&username=ivy&password=Saffron-Quill-9034&scope=orders:write";
         String before = EmbeddedTokenServer.json(server.postForm("", auth, request)).get("scope").asText();
         server.admin("POST", "/scopes", "{\"name\":\"orders:write\",\"roles\":[\"clerk\"]}");
 

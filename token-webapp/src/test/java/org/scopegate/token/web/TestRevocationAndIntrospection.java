@@ -45,8 +45,8 @@ public class TestRevocationAndIntrospection {
         server = new EmbeddedTokenServer(Files.createTempDirectory("token-revocation"));
         Assertions.assertEquals(LifecycleState.STARTED, server.start());
         server.createScope("read");
-        server.createUser("alice", "pw", "reader");
-        server.createUser("erin", "pw", "reader");
+        server.createUser("alice", "Granite-Heron-7741", "reader");
+        server.createUser("erin", "Granite-Heron-7741", "reader");
         appCredentials = server.createClient(false, "password", "refresh_token", "client_credentials");
         app = EmbeddedTokenServer.basic(appCredentials[0], appCredentials[1]);
         String[] o = server.createClient(false, "password", "refresh_token");
@@ -62,7 +62,7 @@ public class TestRevocationAndIntrospection {
 
     private static JsonNode login(String authorization, String user) {
         HttpResponse<String> response = server.postForm("", authorization,
-                "grant_type=password&username=" + user + "&password=pw&scope=read");
+                "grant_type=password&username=" + user + "&password=Granite-Heron-7741&scope=read");
         Assertions.assertEquals(200, response.statusCode(), response.body());
         return EmbeddedTokenServer.json(response);
     }
@@ -307,7 +307,7 @@ public class TestRevocationAndIntrospection {
     @Test
     public void adminWhenRoleRemovedThenTokensInactive() {
         // PREPARE
-        server.createUser("frank", "pw", "reader", "writer");
+        server.createUser("frank", "Granite-Heron-7741", "reader", "writer");
         String token = login(app, "frank").get("access_token").asText();
 
         // TEST
@@ -331,7 +331,7 @@ public class TestRevocationAndIntrospection {
         Assertions.assertEquals(200, response.statusCode(), response.body());
         String newSecret = EmbeddedTokenServer.json(response).get("client_secret").asText();
         Assertions.assertFalse(introspect(token).get("active").asBoolean());
-        TestTokenServlet.assertError(server.postForm("", oldAuth, "grant_type=password&username=alice&password=pw"),
+        TestTokenServlet.assertError(server.postForm("", oldAuth, "grant_type=password&username=alice&password=Granite-Heron-7741"),
                 401, "invalid_client");
         login(EmbeddedTokenServer.basic(victim[0], newSecret), "alice");
     }
@@ -357,7 +357,10 @@ public class TestRevocationAndIntrospection {
     }
 
     @Test
-    public void metadataWhenGetThenEndpointsDerivedFromRequest() {
+    public void metadataWhenGetThenEndpointsDerivedFromTheServersConfiguration() {
+        // PREPARE: no issuer configured: the Tomcat Host's name and the connector's scheme and port
+        String issuer = "http://localhost:" + server.port() + "/token";
+
         // TEST
         HttpResponse<String> response = server.send("/.well-known/oauth-authorization-server", "GET", null, null,
                 null);
@@ -365,10 +368,10 @@ public class TestRevocationAndIntrospection {
         // VERIFY
         Assertions.assertEquals(200, response.statusCode());
         JsonNode metadata = EmbeddedTokenServer.json(response);
-        Assertions.assertEquals(server.url(), metadata.get("issuer").asText());
-        Assertions.assertEquals(server.url(), metadata.get("token_endpoint").asText());
-        Assertions.assertEquals(server.url() + "/revoke", metadata.get("revocation_endpoint").asText());
-        Assertions.assertEquals(server.url() + "/introspect", metadata.get("introspection_endpoint").asText());
+        Assertions.assertEquals(issuer, metadata.get("issuer").asText());
+        Assertions.assertEquals(issuer, metadata.get("token_endpoint").asText());
+        Assertions.assertEquals(issuer + "/revoke", metadata.get("revocation_endpoint").asText());
+        Assertions.assertEquals(issuer + "/introspect", metadata.get("introspection_endpoint").asText());
         Assertions.assertEquals("[\"password\",\"refresh_token\",\"client_credentials\"]",
                 metadata.get("grant_types_supported").toString());
         Assertions.assertEquals("[\"client_secret_basic\",\"client_secret_post\"]",

@@ -51,7 +51,7 @@ import org.scopegate.token.store.StoreFailures;
 @EnabledIfSystemProperty(named = TestDatabase.ENGINE_PROPERTY, matches = TestDatabase.POSTGRES)
 public class TestStoreUnavailable {
 
-    private static final String PASSWORD = "pw-0123456789";
+    private static final String PASSWORD = "pw-0123456789-Kq7";
 
     private static PostgresCluster cluster;
     private static TestDatabase database;

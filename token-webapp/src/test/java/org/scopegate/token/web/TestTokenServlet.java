@@ -51,8 +51,8 @@ public class TestTokenServlet {
         server.createScope("read", "reader");
         server.createScope("update", "writer");
         server.createScope("open");
-        server.createUser("alice", "alice secret", "reader", "writer");
-        server.createUser("bob", "bob secret", "reader");
+        server.createUser("alice", "amber tram velvet secret", "reader", "writer");
+        server.createUser("bob", "copper kite velvet secret", "reader");
         client = server.createClient(false, "password", "refresh_token", "client_credentials");
         basic = EmbeddedTokenServer.basic(client[0], client[1]);
     }
@@ -65,7 +65,7 @@ public class TestTokenServlet {
     @Test
     public void postWhenSeedCurlPasswordGrantThenBothTokensAndNoStore() {
         // PREPARE
-        String body = "grant_type=password&username=alice&password=alice%20secret";
+        String body = "grant_type=password&username=alice&password=amber%20tram%20velvet%20secret";
 
         // TEST
         HttpResponse<String> response = server.postForm("", basic, body);
@@ -88,7 +88,7 @@ public class TestTokenServlet {
     public void postWhenScopeHasLiteralSpaceThenBothScopesGranted() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read update");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read update");
 
         // VERIFY
         Assertions.assertEquals(200, response.statusCode(), response.body());
@@ -99,9 +99,9 @@ public class TestTokenServlet {
     public void postWhenScopeEncodedWithPlusOrPercentThenBothScopesGranted() {
         // TEST
         HttpResponse<String> plus = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read+update");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read+update");
         HttpResponse<String> percent = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read%20update");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read%20update");
 
         // VERIFY
         Assertions.assertEquals("read update", EmbeddedTokenServer.json(plus).get("scope").asText());
@@ -112,7 +112,7 @@ public class TestTokenServlet {
     public void postWhenScopeNotAllowedForRolesThenDroppedFromGrantedScope() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=bob&password=bob+secret&scope=read update unknown");
+                "grant_type=password&username=bob&password=copper+kite+velvet+secret&scope=read update unknown");
 
         // VERIFY
         Assertions.assertEquals(200, response.statusCode(), response.body());
@@ -123,7 +123,7 @@ public class TestTokenServlet {
     public void postWhenNothingRequestedIsAllowedThenDefaultScope() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=bob&password=bob+secret&scope=update");
+                "grant_type=password&username=bob&password=copper+kite+velvet+secret&scope=update");
 
         // VERIFY
         Assertions.assertEquals("default", EmbeddedTokenServer.json(response).get("scope").asText());
@@ -133,7 +133,7 @@ public class TestTokenServlet {
     public void postWhenScopeCaseDiffersThenNotGranted() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=READ");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=READ");
 
         // VERIFY
         Assertions.assertEquals("default", EmbeddedTokenServer.json(response).get("scope").asText());
@@ -143,7 +143,7 @@ public class TestTokenServlet {
     public void postWhenUserNameCaseDiffersThenTokenForStoredName() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=ALICE&password=alice+secret");
+                "grant_type=password&username=ALICE&password=amber+tram+velvet+secret");
 
         // VERIFY
         Assertions.assertEquals(200, response.statusCode(), response.body());
@@ -153,7 +153,7 @@ public class TestTokenServlet {
     public void postWhenCredentialsInBodyThenTokens() {
         // TEST
         HttpResponse<String> response = server.postForm("", null,
-                "grant_type=password&username=alice&password=alice+secret&client_id=" + client[0]
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&client_id=" + client[0]
                         + "&client_secret=" + client[1]);
 
         // VERIFY
@@ -177,7 +177,7 @@ public class TestTokenServlet {
     public void postWhenParameterHasEmptyValueThenCountsAsOmitted() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=");
 
         // VERIFY
         Assertions.assertEquals(200, response.statusCode(), response.body());
@@ -215,7 +215,7 @@ public class TestTokenServlet {
     public void postWhenParameterRepeatedThenInvalidRequest() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=alice&username=bob&password=alice+secret");
+                "grant_type=password&username=alice&username=bob&password=amber+tram+velvet+secret");
 
         // VERIFY
         assertError(response, 400, "invalid_request");
@@ -275,7 +275,7 @@ public class TestTokenServlet {
     public void postWhenBasicAndBodyCredentialsThenInvalidRequest() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&client_id=" + client[0]
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&client_id=" + client[0]
                         + "&client_secret=" + client[1]);
 
         // VERIFY
@@ -286,7 +286,7 @@ public class TestTokenServlet {
     public void postWhenBasicSecretWrongThenInvalidClientWithChallenge() {
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic(client[0], "wrong"),
-                "grant_type=password&username=alice&password=alice+secret");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret");
 
         // VERIFY
         assertError(response, 401, "invalid_client");
@@ -298,7 +298,7 @@ public class TestTokenServlet {
     public void postWhenClientUnknownThenInvalidClient() {
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic("nobody", "x"),
-                "grant_type=password&username=alice&password=alice+secret");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret");
 
         // VERIFY
         assertError(response, 401, "invalid_client");
@@ -309,7 +309,7 @@ public class TestTokenServlet {
     public void postWhenBodySecretWrongThenInvalidClientWithoutChallenge() {
         // TEST
         HttpResponse<String> response = server.postForm("", null,
-                "grant_type=password&username=alice&password=alice+secret&client_id=" + client[0]
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&client_id=" + client[0]
                         + "&client_secret=wrong");
 
         // VERIFY
@@ -321,7 +321,7 @@ public class TestTokenServlet {
     public void postWhenNoClientCredentialsThenInvalidClient() {
         // TEST
         HttpResponse<String> response = server.postForm("", null,
-                "grant_type=password&username=alice&password=alice+secret");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret");
 
         // VERIFY
         assertError(response, 401, "invalid_client");
@@ -335,7 +335,7 @@ public class TestTokenServlet {
 
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic(disabled[0], disabled[1]),
-                "grant_type=password&username=alice&password=alice+secret");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret");
 
         // VERIFY
         assertError(response, 401, "invalid_client");
@@ -365,12 +365,12 @@ public class TestTokenServlet {
     @Test
     public void postWhenUserDisabledThenInvalidGrant() {
         // PREPARE
-        server.createUser("carol", "carol secret");
+        server.createUser("carol", "meadow fox velvet secret");
         server.admin("PATCH", "/users/carol", "{\"enabled\":false}");
 
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=carol&password=carol+secret");
+                "grant_type=password&username=carol&password=meadow+fox+velvet+secret");
 
         // VERIFY
         assertError(response, 400, "invalid_grant");
@@ -383,7 +383,7 @@ public class TestTokenServlet {
 
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic(limited[0], limited[1]),
-                "grant_type=password&username=alice&password=alice+secret");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret");
 
         // VERIFY
         assertError(response, 400, "unauthorized_client");
@@ -402,7 +402,7 @@ public class TestTokenServlet {
     public void postWhenScopeSyntaxInvalidThenInvalidScope() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read%22x");
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read%22x");
 
         // VERIFY
         assertError(response, 400, "invalid_scope");
@@ -412,7 +412,7 @@ public class TestTokenServlet {
     public void postWhenRefreshTokenUsedThenRotatedAndOldOneRejected() {
         // PREPARE
         JsonNode first = EmbeddedTokenServer.json(server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read update"));
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read update"));
         String refresh = first.get("refresh_token").asText();
 
         // TEST
@@ -432,7 +432,7 @@ public class TestTokenServlet {
     public void postWhenUsedRefreshTokenPresentedAgainThenFamilyRevoked() {
         // PREPARE
         JsonNode first = EmbeddedTokenServer.json(server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret"));
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret"));
         JsonNode second = EmbeddedTokenServer.json(server.postForm("", basic,
                 "grant_type=refresh_token&refresh_token=" + first.get("refresh_token").asText()));
 
@@ -451,7 +451,7 @@ public class TestTokenServlet {
     public void postWhenRefreshScopeNarrowerThenNarrowedAndWiderThenInvalidScope() {
         // PREPARE
         JsonNode first = EmbeddedTokenServer.json(server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read"));
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read"));
         String refresh = first.get("refresh_token").asText();
 
         // TEST
@@ -470,7 +470,7 @@ public class TestTokenServlet {
     public void postWhenRefreshNarrowsScopeThenNewRefreshTokenKeepsTheOriginalScope() {
         // PREPARE: RFC 6749 section 6, the new refresh token's scope MUST be identical to the presented one's
         String refresh = EmbeddedTokenServer.json(server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret&scope=read update"))
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret&scope=read update"))
                 .get("refresh_token").asText();
 
         // TEST
@@ -490,7 +490,7 @@ public class TestTokenServlet {
         // PREPARE
         String[] other = server.createClient(false, "password", "refresh_token");
         String refresh = EmbeddedTokenServer.json(server.postForm("", basic,
-                "grant_type=password&username=alice&password=alice+secret")).get("refresh_token").asText();
+                "grant_type=password&username=alice&password=amber+tram+velvet+secret")).get("refresh_token").asText();
 
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic(other[0], other[1]),
@@ -518,7 +518,7 @@ public class TestTokenServlet {
 
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic(passwordOnly[0],
-                passwordOnly[1]), "grant_type=password&username=alice&password=alice+secret");
+                passwordOnly[1]), "grant_type=password&username=alice&password=amber+tram+velvet+secret");
 
         // VERIFY
         Assertions.assertEquals(200, response.statusCode(), response.body());
@@ -528,7 +528,7 @@ public class TestTokenServlet {
     @Test
     public void postWhenThresholdFailuresThenLockedEvenForRightPasswordUntilUnlock() {
         // PREPARE
-        server.createUser("dave", "dave secret");
+        server.createUser("dave", "quiet lamp velvet secret");
         for (int i = 0; i < 3; i++) {
             assertError(server.postForm("", basic, "grant_type=password&username=dave&password=wrong"), 400,
                     "invalid_grant");
@@ -536,7 +536,7 @@ public class TestTokenServlet {
 
         // TEST
         HttpResponse<String> locked = server.postForm("", basic,
-                "grant_type=password&username=dave&password=dave+secret");
+                "grant_type=password&username=dave&password=quiet+lamp+velvet+secret");
 
         // VERIFY
         assertError(locked, 400, "invalid_grant");
@@ -544,7 +544,7 @@ public class TestTokenServlet {
         Assertions.assertTrue(user.get("locked_until").isNumber());
         Assertions.assertEquals(204, server.admin("POST", "/users/dave/unlock", null).statusCode());
         HttpResponse<String> unlocked = server.postForm("", basic,
-                "grant_type=password&username=dave&password=dave+secret");
+                "grant_type=password&username=dave&password=quiet+lamp+velvet+secret");
         Assertions.assertEquals(200, unlocked.statusCode(), unlocked.body());
     }
 
@@ -554,7 +554,7 @@ public class TestTokenServlet {
         String[] introspector = server.createClient(true, "client_credentials");
         String introspectAuth = EmbeddedTokenServer.basic(introspector[0], introspector[1]);
         for (int u = 0; u < 8; u++) {
-            server.createUser("concurrent" + u, "concurrent secret " + u, "reader");
+            server.createUser("concurrent" + u, "concurrent velvet secret " + u, "reader");
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<HttpResponse<String>>> futures = new ArrayList<>();
@@ -563,7 +563,7 @@ public class TestTokenServlet {
         for (int i = 0; i < 24; i++) {
             int u = i % 8;
             futures.add(pool.submit(() -> server.postForm("", basic, "grant_type=password&username=concurrent" + u
-                    + "&password=concurrent+secret+" + u + "&scope=read")));
+                    + "&password=concurrent+velvet+secret+" + u + "&scope=read")));
         }
 
         // VERIFY
