@@ -369,7 +369,7 @@ public final class LoadGenerator {
 
         private final ByteBuffer out;
         private final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-        private final HttpResponseParser parser = new HttpResponseParser();
+        private final HttpResponseParser parser = new HttpResponseParser(template.isHead());
         private volatile SocketChannel channel;
         private volatile long intended;
         private volatile long sent;
