@@ -50,6 +50,13 @@ public class TestLoadCommand {
         server.createContext("/", exchange -> {
             targets.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
             exchange.getRequestBody().readAllBytes();
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                // what a GET would get: 2 bytes; no body with it
+                exchange.getResponseHeaders().set("Content-Length", "2");
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+                return;
+            }
             exchange.sendResponseHeaders(200, 2);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write("ok".getBytes(StandardCharsets.US_ASCII));
@@ -97,6 +104,22 @@ public class TestLoadCommand {
         // VERIFY
         Assertions.assertTrue(out.contains(" requests=10 ") && out.contains(" errors=0 "), out);
         Assertions.assertTrue(targets.stream().allMatch("POST /token/introspect?x=1"::equals), targets.toString());
+    }
+
+
+    @Test
+    void runWhenHeadThenAnswersWithoutBodyCounted() throws Exception {
+        // PREPARE
+        targets.clear();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/orders";
+
+        // TEST
+        String out = capture(Map.of("url", url, "method", "HEAD", "rate", "50", "seconds", "0.2", "connections", "1"));
+
+        // VERIFY: each answer announces 2 bytes and sends none; waiting for them would time every request out
+        Assertions.assertTrue(out.contains(" requests=10 ") && out.contains(" errors=0 ") && out.contains(" timeouts=0 "),
+                out);
+        Assertions.assertTrue(targets.stream().allMatch("HEAD /orders"::equals), targets.toString());
     }
 
 
