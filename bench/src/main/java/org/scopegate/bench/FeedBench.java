@@ -183,7 +183,9 @@ public final class FeedBench {
             expect(200, get(gateway, t), "a token at the gateway");
             cached.add(t);
         }
-        ConcurrentLinkedQueue<String> fresh = new ConcurrentLinkedQueue<>();
+        // Half of them kept for after the kill, so that introspection is exercised right when it matters
+        ConcurrentLinkedQueue<String> freshBefore = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> freshAfter = new ConcurrentLinkedQueue<>();
         String[] refresh = new String[tokenUrls.length];
         for (int k = 0; k < tokenUrls.length; k++) {
             refresh[k] = grant(tokenUrls[k], password, REFRESH);
@@ -192,7 +194,7 @@ public final class FeedBench {
             int k = i % tokenUrls.length;
             String[] pair = refresh(tokenUrls[k], refresh[k]);
             refresh[k] = pair[1];
-            fresh.add(pair[0]);
+            (i % 2 == 0 ? freshBefore : freshAfter).add(pair[0]);
         }
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -206,7 +208,8 @@ public final class FeedBench {
         for (int w = 0; w < threads; w++) {
             workers.add(pool.submit(() -> {
                 while (running.get()) {
-                    String t = ThreadLocalRandom.current().nextInt(3) == 0 ? fresh.poll() : null;
+                    String t = ThreadLocalRandom.current().nextInt(3) != 0 ? null
+                            : (killed.get() ? freshAfter : freshBefore).poll();
                     boolean isFresh = t != null;
                     if (t == null) {
                         t = cached.get(ThreadLocalRandom.current().nextInt(cached.size()));

@@ -177,7 +177,7 @@ public final class DemoServer implements AutoCloseable {
         Path dir = workDir().resolve(name);
         if (fresh) {
             deleteTree(dir.resolve("base"));
-            // a PostgreSQL cluster of an earlier run: its role's password went with state.env
+            // DEMO_STORE=postgres: the cluster of a previous run holds that run's role password and seed
             deleteTree(dir.resolve("postgres"));
             Files.deleteIfExists(dir.resolve("demo.env"));
             Files.deleteIfExists(dir.resolve("state.env"));

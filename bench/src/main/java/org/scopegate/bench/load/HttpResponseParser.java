@@ -41,12 +41,23 @@ public final class HttpResponseParser {
     private long contentLength;
     private boolean chunked;
     private boolean close;
+    private final boolean headRequests;
 
 
     /**
      * A parser ready for the first response.
      */
     public HttpResponseParser() {
+        this(false);
+    }
+
+
+    /**
+     * @param headRequests whether the requests are HEAD requests, whose answers have no body whatever their
+     *                     {@code Content-Length} says (RFC 9110, 9.3.2)
+     */
+    public HttpResponseParser(boolean headRequests) {
+        this.headRequests = headRequests;
         reset();
     }
 
@@ -274,7 +285,7 @@ public final class HttpResponseParser {
         if (status / 100 == 1 && status != 101) {
             // An interim response (100 Continue, 103 Early Hints): the answer to the request is still to come
             reset();
-        } else if (status / 100 == 1 || status == 204 || status == 304) {
+        } else if (status / 100 == 1 || status == 204 || status == 304 || headRequests) {
             state = State.DONE;
         } else if (chunked) {
             state = State.CHUNK_SIZE;

@@ -45,7 +45,9 @@ public final class LoadCommand {
             throw new IllegalArgumentException("only http:// URLs");
         }
         int port = url.getPort() < 0 ? 80 : url.getPort();
-        String target = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        // http://host:port (no path) asks for "/": an empty request target is not HTTP
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        String target = path + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         List<String> headers = new ArrayList<>();
         // headers=... or, to keep credentials off the command line, the environment variable BENCH_HEADERS
         String headerList = o.containsKey("headers") ? o.get("headers") : System.getenv("BENCH_HEADERS");

@@ -46,10 +46,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LoadGenerator {
 
-    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long the answers still due after the last request are awaited. */
+    private long drainNanos = TimeUnit.SECONDS.toNanos(10);
 
     /** An overloaded server: how long past the window's end the backlog of due requests may still be sent. */
-    private static final long OVERRUN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private long overrunNanos = TimeUnit.SECONDS.toNanos(2);
 
     private final InetSocketAddress address;
     private final RequestTemplate template;
@@ -116,6 +117,21 @@ public final class LoadGenerator {
 
 
     /**
+     * Shorter waits than a real run's, for the tests.
+     *
+     * @param drain   how long answers are awaited after the last request (10 s)
+     * @param overrun how long past the window's end due requests may still be sent (2 s)
+     *
+     * @return this
+     */
+    LoadGenerator limits(long drain, long overrun) {
+        drainNanos = drain;
+        overrunNanos = overrun;
+        return this;
+    }
+
+
+    /**
      * Runs a warm-up (not recorded) and then the measured window.
      *
      * @param warmupSeconds seconds sent first, not recorded
@@ -155,7 +171,7 @@ public final class LoadGenerator {
                 Thread sender = new Thread(() -> sendOpenLoop(start, free, os, cpuAtMeasure), "load-sender");
                 sender.setDaemon(true);
                 sender.start();
-                receive(selector, free, sender);
+                receive(selector, free, connections);
                 sender.join();
             } else {
                 closedLoop(selector, connections, start, os, cpuAtMeasure);
@@ -192,7 +208,7 @@ public final class LoadGenerator {
                     break;
                 }
                 long now = System.nanoTime();
-                if (now - end > OVERRUN_NANOS) {
+                if (now - end > overrunNanos) {
                     unsent(i, start, period, now);
                     break;
                 }
@@ -209,7 +225,7 @@ public final class LoadGenerator {
                     if (due >= measureFrom) {
                         queued++;
                     }
-                    while (c == null && System.nanoTime() - end <= OVERRUN_NANOS) {
+                    while (c == null && System.nanoTime() - end <= overrunNanos) {
                         c = free.poll(100, TimeUnit.MILLISECONDS);
                     }
                     if (c == null) {
@@ -242,7 +258,8 @@ public final class LoadGenerator {
     }
 
 
-    private void receive(Selector selector, ArrayBlockingQueue<Connection> free, Thread sender) throws IOException {
+    private void receive(Selector selector, ArrayBlockingQueue<Connection> free, Connection[] connections)
+            throws IOException {
         long drainUntil = Long.MAX_VALUE;
         while (true) {
             if (senderDone) {
@@ -250,7 +267,7 @@ public final class LoadGenerator {
                     break;
                 }
                 if (drainUntil == Long.MAX_VALUE) {
-                    drainUntil = System.nanoTime() + DRAIN_NANOS;
+                    drainUntil = System.nanoTime() + drainNanos;
                 } else if (System.nanoTime() > drainUntil) {
                     break;
                 }
@@ -267,7 +284,7 @@ public final class LoadGenerator {
                 }
             }
         }
-        countTimeouts();
+        countTimeouts(connections);
     }
 
 
@@ -281,7 +298,7 @@ public final class LoadGenerator {
         for (Connection c : connections) {
             sendNextClosed(c);
         }
-        long drainUntil = end + DRAIN_NANOS;
+        long drainUntil = end + drainNanos;
         while (outstanding.get() > 0 && System.nanoTime() < drainUntil) {
             if (cpuAtMeasure[0] < 0 && System.nanoTime() >= measureFrom) {
                 cpuAtMeasure[0] = os.getProcessCpuTime();
@@ -298,7 +315,7 @@ public final class LoadGenerator {
                 }
             }
         }
-        countTimeouts();
+        countTimeouts(connections);
     }
 
 
@@ -323,15 +340,21 @@ public final class LoadGenerator {
     }
 
 
-    private void countTimeouts() {
+    private void countTimeouts(Connection[] connections) {
         long now = System.nanoTime();
-        // Requests never answered: errors, and in the latency log with the time they waited (the worst tail)
-        int left = outstanding.get();
-        if (left > 0) {
-            timeouts += left;
-            errors.add("timeout=" + (DRAIN_NANOS / 1_000_000_000L) + "s", "", null, 0);
-            for (int i = 0; i < left; i++) {
-                latency.add(now - end);
+        // Requests never answered: errors with their token, and in the latency log with the time they have waited
+        // since they were due (the worst of the tail; a lower bound still)
+        String kind = "timeout=" + (drainNanos % 1_000_000_000L == 0 ? drainNanos / 1_000_000_000L + "s"
+                : drainNanos / 1_000_000L + "ms");
+        for (Connection c : connections) {
+            if (c.busy) {
+                timeouts++;
+                int index = c.tokenIndex;
+                errors.add(kind, "", index < 0 ? null : tokens.token(index), index + 1);
+                long due = c.intended;
+                if (due >= measureFrom && due < end) {
+                    latency.add(now - due);
+                }
             }
         }
     }
@@ -346,7 +369,7 @@ public final class LoadGenerator {
 
         private final ByteBuffer out;
         private final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-        private final HttpResponseParser parser = new HttpResponseParser();
+        private final HttpResponseParser parser = new HttpResponseParser(template.isHead());
         private volatile SocketChannel channel;
         private volatile long intended;
         private volatile long sent;

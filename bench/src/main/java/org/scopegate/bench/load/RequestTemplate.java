@@ -31,6 +31,7 @@ public final class RequestTemplate {
     public static final String TOKEN_MARK = "%TOKEN%";
 
     private final byte[] head;
+    private final boolean headMethod;
     private final byte[] bearerPrefix;
     private final byte[] bodyBefore;
     private final byte[] bodyAfter;
@@ -48,6 +49,7 @@ public final class RequestTemplate {
      */
     public RequestTemplate(String method, String target, String host, List<String> headers, String body,
             boolean bearer) {
+        headMethod = "HEAD".equalsIgnoreCase(method);
         StringBuilder h = new StringBuilder();
         h.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         boolean ownHost = headers.stream().anyMatch(x -> x.regionMatches(true, 0, "Host:", 0, 5));
@@ -68,6 +70,12 @@ public final class RequestTemplate {
         bodyHasToken = mark >= 0;
         bodyBefore = body == null ? new byte[0] : utf8(mark < 0 ? body : body.substring(0, mark));
         bodyAfter = mark < 0 ? new byte[0] : utf8(body.substring(mark + TOKEN_MARK.length()));
+    }
+
+
+    /** @return whether the method is HEAD (answers without a body, whatever their Content-Length says) */
+    public boolean isHead() {
+        return headMethod;
     }
 
 

@@ -194,6 +194,28 @@ public class TestHttpResponseParser {
 
 
     @Test
+    void feedWhenAnswerToHeadThenCompleteWithoutTheAnnouncedBody() throws Exception {
+        // PREPARE: a HEAD answer announces the length of the body a GET would get, and sends none
+        HttpResponseParser parser = new HttpResponseParser(true);
+        ByteBuffer in = bytes("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n" + "HTTP/1.1 404 Not Found\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+
+        // TEST
+        boolean first = parser.feed(in);
+        int firstStatus = parser.status();
+        parser.reset();
+        boolean second = parser.feed(in);
+
+        // VERIFY
+        Assertions.assertTrue(first);
+        Assertions.assertEquals(200, firstStatus);
+        Assertions.assertTrue(second);
+        Assertions.assertEquals(404, parser.status());
+        Assertions.assertFalse(in.hasRemaining());
+    }
+
+
+    @Test
     void feedWhenConnectionCloseThenCloseReported() throws Exception {
         // PREPARE
         HttpResponseParser parser = new HttpResponseParser();

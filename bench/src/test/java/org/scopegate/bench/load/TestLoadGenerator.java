@@ -294,6 +294,66 @@ public class TestLoadGenerator {
     }
 
 
+    @Test
+    void runWhenARequestIsNeverAnsweredThenTimeoutWithItsTokenAndItsWholeWait() throws Exception {
+        // PREPARE: a server that never answers the 5th request (due at 80 ms at 50/s); answers are awaited 300 ms
+        Path tokens = tokenFile("at-", 100);
+        try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger seen = new AtomicInteger();
+            Thread acceptor = new Thread(() -> serveRawHolding(raw, seen, 5), "raw-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            RequestTemplate template = new RequestTemplate("GET", "/orders", "127.0.0.1", List.of(), null, true);
+
+            // TEST
+            LoadResult result = new LoadGenerator((InetSocketAddress) raw.getLocalSocketAddress(), template,
+                    TokenPool.read(tokens, false), 2, 50, 200).limits(300 * MS, 300 * MS).run(0, 0.4);
+
+            // VERIFY: one timeout, with the token it carried, and a latency of at least the window's rest and the
+            // drain (400 - 80 + 300 ms: the request waited from its due time until the run gave up)
+            String out = result.format("hold");
+            Map<String, String> line = loadLine(result, "hold");
+            Assertions.assertEquals("1", line.get("timeouts"), out);
+            Assertions.assertEquals(1, result.errorCount(), out);
+            Assertions.assertTrue(out.contains("LOAD_ERROR label=hold count=1 timeout=300ms first_token_line="), out);
+            Assertions.assertTrue(Long.parseLong(line.get("max_us")) >= 600_000, out);
+            Assertions.assertEquals("20", line.get("sent"), out);
+            Assertions.assertEquals("19", line.get("requests"), out);
+            Assertions.assertEquals(20, result.latencies().length, "the unanswered one is in the tail");
+        }
+    }
+
+
+    /** Answers each request with 200 but the {@code hold}-th, whose connection then stays silent and open. */
+    private static void serveRawHolding(ServerSocket raw, AtomicInteger seen, int hold) {
+        while (!raw.isClosed()) {
+            try {
+                Socket s = raw.accept();
+                Thread t = new Thread(() -> {
+                    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                        while (readHead(in)) {
+                            if (seen.incrementAndGet() == hold) {
+                                while (in.read() >= 0) {
+                                    // silent until the client closes
+                                }
+                                return;
+                            }
+                            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // the client closed the connection at the end of its run
+                    }
+                }, "raw-connection");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+
     /**
      * Answers each GET with 200. After the 3rd answer: with {@code together}, a 408 in the same write, the connection
      * kept open; otherwise a 408 10 ms later, on the then idle connection, and the connection closed.

@@ -46,6 +46,9 @@ import org.scopegate.valve.introspect.ServiceHealth;
  * {@code s0 + t + lease}, where {@code lease} is the smaller of {@code revocationMaxLag} and the key manager's
  * acknowledgement timeout. A revoking call that stops waiting for this valve therefore returns only once this lease
  * has run out; and a valve cut off from the key manager stops trusting its cache within {@code revocationMaxLag}.
+ * This compares elapsed times on two servers' monotonic clocks, so it counts {@code t} as a little less (100 ppm)
+ * in case the key manager's clock runs faster, and makes each stream again after an hour (losing its lease for a
+ * round trip: with one key manager, a few requests are introspected), so that no lease rests on an old anchor.
  */
 final class RevocationStream implements Runnable {
 
@@ -53,6 +56,10 @@ final class RevocationStream implements Runnable {
     static final long MAX_PAUSE_MILLIS = 2000;
     /** How long a key manager without the pushed feed is polled before the stream is tried again, in ms. */
     static final long STREAM_RETRY_MILLIS = 60_000;
+    /** Age after which a stream is made again, so that its lease never rests on an old reading of the clocks. */
+    static final long MAX_STREAM_AGE_NANOS = TimeUnit.HOURS.toNanos(1);
+    /** How much faster than this server's the key manager's clock is assumed to run at most: 100 ppm. */
+    static final long CLOCK_RATE_MARGIN = 10_000;
 
     private static final Log log = LogFactory.getLog(RevocationStream.class);
     private static final StringManager sm = StringManager.getManager(RevocationStream.class);
@@ -76,6 +83,8 @@ final class RevocationStream implements Runnable {
     private volatile HttpURLConnection current;
     /** Whether the key manager answered the current attempt; the thread's own. */
     private boolean answered;
+    /** Whether the current stream ended because it was old; the thread's own. */
+    private boolean renewing;
     private Thread thread;
 
 
@@ -148,6 +157,7 @@ final class RevocationStream implements Runnable {
         long pause = pollIntervalMillis;
         while (!stopped) {
             answered = false;
+            renewing = false;
             try {
                 followOnce();
             } catch (IntrospectionException | IOException | RuntimeException e) {
@@ -168,6 +178,9 @@ final class RevocationStream implements Runnable {
                 return;
             }
             keyManager.setFeedState(answered ? KeyManager.FEED_CONNECTING : KeyManager.FEED_DOWN);
+            if (renewing) {
+                continue;
+            }
             if (answered) {
                 // It was there a moment ago (it restarts, or closed a stream it took for out of contact)
                 pause = pollIntervalMillis;
@@ -249,12 +262,17 @@ final class RevocationStream implements Runnable {
                     cursor = m.cursor();
                 }
                 if (m.t() != null) {
-                    extendLease(s0 + TimeUnit.MILLISECONDS.toNanos(m.t().longValue() + lease));
+                    extendLease(s0 + vouchedElapsed(m.t().longValue()) + TimeUnit.MILLISECONDS.toNanos(lease));
                 }
                 keyManager.feedHeard(cursor);
                 if (m.cursor() >= 0) {
                     keyManager.client().acknowledge(stream, m.cursor());
                     keyManager.acknowledged(m.cursor());
+                }
+                if (nanoClock.getAsLong() - s0 > MAX_STREAM_AGE_NANOS) {
+                    // Made again now and then, so that the two clocks' rates never part for long (see the class doc)
+                    renewing = true;
+                    return;
                 }
             }
         } finally {
@@ -307,6 +325,19 @@ final class RevocationStream implements Runnable {
 
 
     // ------------------------------------------------------------------------------------------ lease
+
+    /**
+     * The time that certainly passed on this server's clock while {@code t} ms passed on the key manager's: a
+     * little less than {@code t}, should the key manager's clock run faster (up to {@link #CLOCK_RATE_MARGIN}).
+     *
+     * @param t ms on the key manager's clock since it registered the stream
+     * @return nanoseconds on this server's clock since the stream request was sent, at least
+     */
+    static long vouchedElapsed(long t) {
+        long nanos = TimeUnit.MILLISECONDS.toNanos(t);
+        return nanos - Math.abs(nanos) / CLOCK_RATE_MARGIN;
+    }
+
 
     private void extendLease(long end) {
         if (!hasLease || end - leaseEnd > 0) {

@@ -47,8 +47,9 @@ public final class CacheEvictions {
 
 
     /**
-     * Evicts what the events name: a token by its digest, every token of a {@code client_id} or of a
-     * {@code username}; an event of a type this valve does not know drops everything (the only safe reading).
+     * Evicts what the events name: a token by its digest (remembered as inactive for the negative TTL), every token
+     * of a {@code client_id} or of a {@code username}; an event of a type this valve does not know drops everything
+     * (the only safe reading).
      *
      * @param events the events, in any order
      */
@@ -67,7 +68,8 @@ public final class CacheEvictions {
             String value = event.value();
             TokenDigest digest;
             if (RevocationEvent.TOKEN.equals(event.type()) && (digest = TokenDigest.fromHex(value)) != null) {
-                cache.invalidate(digest);
+                // A revoked token never comes back: the next request is refused from the cache, without asking
+                cache.put(digest, TokenInfo.INACTIVE);
             } else if (RevocationEvent.CLIENT.equals(event.type()) && value != null) {
                 cache.invalidateClient(value);
             } else if (RevocationEvent.USER.equals(event.type()) && value != null) {

@@ -40,7 +40,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import org.apache.tomcat.util.res.StringManager;
 
 /**
- * Exchanges quota counts with the key managers: {@code POST /token/quota-counts} (protocol.md section 3a), as the
+ * Exchanges quota counts with the key managers: {@code POST /token/quota-counts} (protocol.md section 3b), as the
  * valve's own application (the one it introspects with). The key managers keep the counts in their shared store,
  * so any of them will do: the one that answered last is asked first, the others in turn when it does not answer.
  * <pre>

@@ -113,7 +113,7 @@ public class TestRevocationFeedPoller {
 
 
     @Test
-    void pollOnceWhenTokenEventThenThatTokenEvicted() {
+    void pollOnceWhenTokenEventThenThatTokenRememberedAsRevoked() {
         // PREPARE
         startAt(10);
         fill();
@@ -127,8 +127,9 @@ public class TestRevocationFeedPoller {
         // VERIFY
         Assertions.assertEquals(10, feed.lastAfter);
         Assertions.assertEquals(11, poller.getCursor());
-        Assertions.assertNull(cache.get(TokenDigest.of("a")));
-        Assertions.assertNotNull(cache.get(TokenDigest.of("b")));
+        // a revoked token never comes back: its next use is refused from the cache
+        Assertions.assertSame(TokenInfo.INACTIVE, cache.get(TokenDigest.of("a")));
+        Assertions.assertTrue(cache.get(TokenDigest.of("b")).active());
         Assertions.assertNotEquals(epoch, poller.epoch());
     }
 

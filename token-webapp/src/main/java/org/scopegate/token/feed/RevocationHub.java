@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ import org.scopegate.token.store.SettingStore;
  * has acknowledged it, or after the timeout; a stream that has not acknowledged by then is closed, so that its valve
  * reconnects (and catches up) rather than being taken for in contact.
  */
-public final class RevocationHub implements RevocationCommitListener {
+public final class RevocationHub implements RevocationCommitListener, RevocationHubMBean {
 
     /** Name of the servlet context attribute holding the hub. */
     public static final String ATTRIBUTE = "org.scopegate.token.feed.RevocationHub";
@@ -515,46 +516,39 @@ public final class RevocationHub implements RevocationCommitListener {
         }
 
         // 3. Catch the new streams up, each from its own cursor, with a read of their own
+        // Valves without a cursor (starting) share one read of the head: a thousand restarting at once cost one query
+        CatchUp[] atHead = new CatchUp[1];
+        long[] atHeadStart = new long[1];
         for (FeedSubscriber s : fresh) {
-            if (catchUp(s)) {
+            if (catchUp(s, atHead, atHeadStart)) {
                 active.add(s);
             }
         }
     }
 
 
-    private boolean catchUp(FeedSubscriber s) {
+    private boolean catchUp(FeedSubscriber s, CatchUp[] atHead, long[] atHeadStart) {
         long start = nanoClock.getAsLong();
         long after = s.startCursor();
         CatchUp answer;
-        try {
-            answer = database.call(c -> {
-                long purgedThrough = settings.getLong(c, SettingStore.REVOCATION_PURGED_THROUGH, 0);
-                long head = Math.max(events.maxId(c), purgedThrough);
-                if (after < 0) {
-                    return new CatchUp(head, head, false, List.of());
-                }
-                if (after < purgedThrough || after > head || head - after > MAX_CATCH_UP) {
-                    return new CatchUp(after, head, true, List.of());
-                }
-                List<RevocationEvent> list = new ArrayList<>();
-                long cursor = after;
-                while (true) {
-                    List<RevocationEvent> batch = events.after(c, cursor, BATCH);
-                    list.addAll(batch);
-                    if (batch.size() < BATCH) {
-                        break;
-                    }
-                    cursor = batch.get(batch.size() - 1).id();
-                }
-                return new CatchUp(after, head, false, list);
-            });
-            storeUp();
-        } catch (SQLException | RuntimeException e) {
-            storeDown(e);
-            // The valve sees its stream end and comes back
-            closed(s);
-            return false;
+        if (after < 0 && atHead[0] != null) {
+            // Read after this stream registered (it was pending when the pass began): valid for it too
+            answer = atHead[0];
+            start = atHeadStart[0];
+        } else {
+            try {
+                answer = database.call(c -> readCatchUp(c, after));
+                storeUp();
+            } catch (SQLException | RuntimeException e) {
+                storeDown(e);
+                // The valve sees its stream end and comes back
+                closed(s);
+                return false;
+            }
+            if (after < 0) {
+                atHead[0] = answer;
+                atHeadStart[0] = start;
+            }
         }
         long t = streamTime(s, start);
         // What the stream is sent and has applied is settled before the hello, the first thing it can acknowledge
@@ -577,6 +571,32 @@ public final class RevocationHub implements RevocationCommitListener {
             s.send(messages.heartbeat(t));
         }
         return !s.isClosed();
+    }
+
+
+    /**
+     * What a stream starting after a cursor is sent first: nothing but the head (no cursor), a reset (a cursor
+     * older than the events kept, beyond the head, or too far behind), or the events after it.
+     */
+    private CatchUp readCatchUp(Connection c, long after) throws SQLException {
+        long purgedThrough = settings.getLong(c, SettingStore.REVOCATION_PURGED_THROUGH, 0);
+        long head = Math.max(events.maxId(c), purgedThrough);
+        if (after < 0) {
+            return new CatchUp(head, head, false, List.of());
+        }
+        if (after < purgedThrough || after > head || head - after > MAX_CATCH_UP) {
+            return new CatchUp(after, head, true, List.of());
+        }
+        List<RevocationEvent> list = new ArrayList<>();
+        long cursor = after;
+        while (true) {
+            List<RevocationEvent> batch = events.after(c, cursor, BATCH);
+            list.addAll(batch);
+            if (batch.size() < BATCH) {
+                return new CatchUp(after, head, false, list);
+            }
+            cursor = batch.get(batch.size() - 1).id();
+        }
     }
 
 
@@ -650,6 +670,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return streams open now
      */
+    @Override
     public int getStreamCount() {
         return streams.size();
     }
@@ -658,6 +679,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return streams opened since start
      */
+    @Override
     public long getOpenedCount() {
         return opened.get();
     }
@@ -666,6 +688,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return streams closed by the key manager (no acknowledgement in time, too slow, credentials revoked)
      */
+    @Override
     public long getDroppedCount() {
         return dropped.get();
     }
@@ -674,6 +697,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return acknowledgements received
      */
+    @Override
     public long getAcknowledgementCount() {
         return acknowledgements.get();
     }
@@ -682,6 +706,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return revoking calls that waited for acknowledgements
      */
+    @Override
     public long getWaitCount() {
         return waits.get();
     }
@@ -690,6 +715,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return revoking calls whose wait ended with the timeout
      */
+    @Override
     public long getWaitTimeoutCount() {
         return waitTimeouts.get();
     }
@@ -698,6 +724,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return the time revoking calls spent waiting, in ms
      */
+    @Override
     public long getWaitMillis() {
         return TimeUnit.NANOSECONDS.toMillis(waitNanos.get());
     }
@@ -706,6 +733,7 @@ public final class RevocationHub implements RevocationCommitListener {
     /**
      * @return the newest event pushed, {@code -1} when none yet
      */
+    @Override
     public long getHead() {
         return knownHead;
     }

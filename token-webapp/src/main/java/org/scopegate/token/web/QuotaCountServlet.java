@@ -33,7 +33,7 @@ import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.QuotaCountStore.QuotaCount;
 
 /**
- * {@code POST /token/quota-counts} (protocol.md section 3a): where scope valves on several gateways add up the
+ * {@code POST /token/quota-counts} (protocol.md section 3b): where scope valves on several gateways add up the
  * requests they served of each quota, so that together they enforce it. Same authentication as the revocation
  * feed: an application allowed to introspect, by HTTP Basic.
  * <pre>

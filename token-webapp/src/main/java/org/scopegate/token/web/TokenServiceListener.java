@@ -16,6 +16,7 @@
 package org.scopegate.token.web;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
@@ -25,6 +26,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import javax.naming.NamingException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,6 +102,7 @@ public final class TokenServiceListener implements ServletContextListener {
     private DataSources dataSources;
     private ScheduledExecutorService scheduler;
     private RevocationHub hub;
+    private ObjectName hubName;
     private PostgresNotifications notifications;
     private StoreStarter starter;
     private MetricsExport metricsExport;
@@ -254,6 +259,19 @@ public final class TokenServiceListener implements ServletContextListener {
         hub.start();
         service.database().setRevocationListener(hub);
         context.setAttribute(RevocationHub.ATTRIBUTE, hub);
+        try {
+            hubName = new ObjectName("org.scopegate:type=RevocationFeed,context="
+                    + ObjectName.quote(context.getContextPath().isEmpty() ? "/" : context.getContextPath()));
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (server.isRegistered(hubName)) {
+                server.unregisterMBean(hubName);
+            }
+            server.registerMBean(hub, hubName);
+        } catch (JMException e) {
+            // JMX is a view: the feed works without it
+            hubName = null;
+            log.warn(Messages.get("tokenServiceListener.feedMBeanFailed", e.toString()));
+        }
     }
 
     /**
@@ -284,6 +302,14 @@ public final class TokenServiceListener implements ServletContextListener {
         if (hub != null) {
             hub.stop();
             hub = null;
+        }
+        if (hubName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(hubName);
+            } catch (JMException e) {
+                // gone already
+            }
+            hubName = null;
         }
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -21,10 +21,12 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.Poll;
 import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.crypto.SecretGenerator;
 import org.scopegate.token.store.Database;
@@ -116,12 +119,8 @@ public class TestRevocationHub {
         return database.call(events::maxId).longValue();
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            Assertions.assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier condition) throws Exception {
+        Poll.await("the hub's stream", Duration.ofSeconds(5), () -> Boolean.valueOf(condition.getAsBoolean()));
     }
 
     @Test
@@ -246,7 +245,7 @@ public class TestRevocationHub {
 
         // VERIFY
         Assertions.assertEquals(before, stream.hello().get("cursor").asLong());
-        JsonNode batch = stream.messages.get(1);
+        JsonNode batch = stream.messages.get(1).json();
         Assertions.assertEquals(first, batch.get("cursor").asLong() - 1);
         Assertions.assertEquals("catch-up-2", batch.get("events").get(1).get("value").asText());
         Assertions.assertEquals(RevocationHub.Acknowledgement.RECORDED,
@@ -264,8 +263,8 @@ public class TestRevocationHub {
 
         private RevocationHub hub;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final List<String> names = new CopyOnWriteArrayList<>();
-        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+        /** What was received, in order; a message is here before the valve acknowledges it, as a valve applies first. */
+        final List<Message> messages = new CopyOnWriteArrayList<>();
         final AtomicBoolean completed = new AtomicBoolean();
         volatile boolean acknowledgeInsideWrite;
         private volatile String id;
@@ -304,14 +303,19 @@ public class TestRevocationHub {
         }
 
         JsonNode hello() {
-            int i = names.indexOf("hello");
-            return i < 0 ? null : messages.get(i);
+            for (Message m : messages) {
+                if ("hello".equals(m.name())) {
+                    return m.json();
+                }
+            }
+            return null;
         }
 
         long lastCursor() {
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                if ("revocations".equals(names.get(i))) {
-                    return messages.get(i).get("cursor").asLong();
+            List<Message> all = new ArrayList<>(messages);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if ("revocations".equals(all.get(i).name())) {
+                    return all.get(i).json().get("cursor").asLong();
                 }
             }
             return -1;
@@ -319,9 +323,9 @@ public class TestRevocationHub {
 
         List<Long> heartbeats() {
             List<Long> t = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                if ("heartbeat".equals(names.get(i))) {
-                    t.add(Long.valueOf(messages.get(i).get("t").asLong()));
+            for (Message m : messages) {
+                if ("heartbeat".equals(m.name())) {
+                    t.add(Long.valueOf(m.json().get("t").asLong()));
                 }
             }
             return t;
@@ -369,10 +373,8 @@ public class TestRevocationHub {
                     if ("hello".equals(name)) {
                         id = json.get("stream").asText();
                     }
-                    // recorded before it is acknowledged, as a valve does: the acknowledgement lets the revoking call
-                    // return, and the test then reads what the stream received
-                    names.add(name);
-                    messages.add(json);
+                    // Recorded before it is acknowledged: the revoking call may return the moment it is
+                    messages.add(new Message(name, json));
                     if (acknowledgeInsideWrite && !"hello".equals(name) && json.has("cursor")) {
                         hub.acknowledge(id, AUTHORIZATION, json.get("cursor").asLong());
                     }
@@ -381,6 +383,10 @@ public class TestRevocationHub {
             bytes.reset();
             bytes.writeBytes(text.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** One message of a stream: its event name and its data. */
+    record Message(String name, JsonNode json) {
     }
 
     /** The test's pool, which can be made to fail as a lost database would. */

@@ -15,12 +15,16 @@
  */
 package org.scopegate.token.feed;
 
+import java.lang.management.ManagementFactory;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -368,6 +372,24 @@ public class TestRevocationStream {
             Assertions.assertEquals("client", stream.nextExceptHeartbeat().data().get("events").get(0).get("type")
                     .asText());
             Assertions.assertTrue(stream.awaitEnd(2000));
+        }
+    }
+
+    @Test
+    void jmxWhenStreamOpenThenTheFeedMBeanShowsItAndTheWaits() throws Exception {
+        // PREPARE
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("org.scopegate:type=RevocationFeed,context=\"/token\"");
+        try (EventStreamClient stream = openAtHead()) {
+
+            // TEST
+            Object streams = mbeans.getAttribute(name, "StreamCount");
+            Object timeouts = mbeans.getAttribute(name, "WaitTimeoutCount");
+
+            // VERIFY
+            Assertions.assertEquals(Integer.valueOf(hub().getStreamCount()), streams);
+            Assertions.assertTrue(((Integer) streams).intValue() >= 1);
+            Assertions.assertEquals(Long.valueOf(hub().getWaitTimeoutCount()), timeouts);
         }
     }
 
