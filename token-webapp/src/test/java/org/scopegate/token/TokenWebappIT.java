@@ -67,7 +67,7 @@ public class TokenWebappIT {
         HttpClient http = HttpClient.newHttpClient();
         String user = "seed" + System.nanoTime();
         send(http, tokenUrl + "/admin/users", admin, "application/json",
-                "{\"username\":\"" + user + "\",\"password\":\"p@ss word\",\"roles\":[\"reader\"]}", 201);
+                "{\"username\":\"" + user + "\",\"password\":\"p@ss word-Kq7 lantern\",\"roles\":[\"reader\"]}", 201);
         JsonNode client = EmbeddedTokenServer.JSON.readTree(send(http, tokenUrl + "/admin/clients", admin,
                 "application/json", "{\"name\":\"seed\",\"grant_types\":[\"password\",\"refresh_token\"]}", 201));
         String basic = EmbeddedTokenServer.basic(client.get("client_id").asText(),
@@ -77,7 +77,7 @@ public class TokenWebappIT {
         //       -H "Content-Type: application/x-www-form-urlencoded" https://localhost:8243/token
         JsonNode tokens = EmbeddedTokenServer.JSON.readTree(send(http, tokenUrl, basic,
                 "application/x-www-form-urlencoded", "grant_type=password&username=" + user
-                        + "&password=p%40ss+word", 200));
+                        + "&password=p%40ss+word-Kq7+lantern", 200));
         JsonNode refreshed = EmbeddedTokenServer.JSON.readTree(send(http, tokenUrl, basic,
                 "application/x-www-form-urlencoded",
                 "grant_type=refresh_token&refresh_token=" + tokens.get("refresh_token").asText(), 200));
