@@ -15,6 +15,8 @@
  */
 package org.scopegate.e2e;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -38,7 +40,10 @@ public final class SharedTomcat11 implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) {
         context.getRoot().getStore(NS).getOrComputeIfAbsent("tomcat11", k -> {
             try {
-                server = DemoServer.startAll("t11-shared", DemoServer.tomcat11(), 11000);
+                // Every test comes from one address, 127.0.0.1: the token endpoint's limit per client address
+                // would count the whole suite as one client (a flood test would spend it for the classes after it)
+                server = DemoServer.startAll("t11-shared", DemoServer.tomcat11(), 11000,
+                        Map.of("DEMO_TOKEN_PARAMETERS", "grantRateLimitPerAddress=100000"));
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the shared Tomcat 11", e);
             }
