@@ -195,6 +195,11 @@ public class OperationsIT {
         assertAtLeast(1, metrics.sum("scopegate_valve_cache_misses_total"), "cache misses");
         assertHistogram(metrics, "scopegate_valve_introspection_seconds", 1, "valve", "localhost");
         assertHistogram(metrics, "scopegate_valve_revocation_feed_lag_seconds", 1, "valve", "localhost");
+        assertAtLeast(1, metrics.sum("scopegate_valve_revocation_feed_last_acknowledged_event", "valve", "localhost"),
+                "the revocation event acknowledged to the key manager");
+        Assertions.assertEquals("gauge", metrics.type("scopegate_valve_revocation_feed_silence_seconds"));
+        double silence = metrics.sum("scopegate_valve_revocation_feed_silence_seconds", "valve", "localhost");
+        Assertions.assertTrue(silence >= 0 && silence < 30, "feed silent for " + silence + " s");
         assertAtLeast(1, metrics.sum("scopegate_valve_rules_reloads_total"), "rules reloads");
         Assertions.assertEquals("counter", metrics.type("scopegate_valve_rules_reload_errors_total"));
         Assertions.assertEquals(1.0, metrics.sum("scopegate_valve_token_service_up", "valve", "localhost"));

@@ -133,6 +133,10 @@ public class TestValveMetrics {
         assertSample(lines, "scopegate_valve_introspection_seconds_count{valve=\"localhost\"} "
                 + valve.getIntrospectionCount());
         assertSample(lines, "scopegate_valve_token_service_up{valve=\"localhost\"} 1.0");
+        assertSample(lines, "scopegate_valve_revocation_feed_last_acknowledged_event{valve=\"localhost\"} "
+                + (double) valve.getLastAcknowledgedEvent());
+        Assertions.assertTrue(lines.stream().anyMatch(l -> l.startsWith(
+                "scopegate_valve_revocation_feed_silence_seconds{valve=\"localhost\"} ")), () -> String.join("\n", lines));
     }
 
 

@@ -127,6 +127,20 @@ final class PrometheusValveMetrics extends ValveMetrics {
         registry.register(gauge("scopegate_valve_cache_trusted",
                 "1 when the revocation feed is recent enough for cached answers to be used",
                 f -> f.isCacheTrusted() ? 1 : 0));
+        registry.register(gauge("scopegate_valve_revocation_feed_last_acknowledged_event",
+                "The newest revocation event this valve acknowledged to a key manager (-1 before the first)",
+                ValveFigures::getLastAcknowledgedEvent));
+        registry.register(GaugeWithCallback.builder()
+                .name("scopegate_valve_revocation_feed_silence_seconds")
+                .help("Time since the revocation feed of any key manager was last heard from (-1 before the first); "
+                        + "past revocationMaxLag the valve stops trusting its cache")
+                .unit(Unit.SECONDS)
+                .labelNames("valve")
+                .callback(callback -> VALVES.forEach((valve, f) -> {
+                    long millis = f.getRevocationFeedLag();
+                    callback.call(millis < 0 ? -1 : millis / 1000.0, valve);
+                }))
+                .build());
         introspection = Histogram.builder()
                 .name("scopegate_valve_introspection_seconds")
                 .help("Latency of the introspections that got an answer (cache misses only)")

@@ -100,4 +100,15 @@ public interface ValveFigures {
      * @return whether the revocation feed is recent enough for the cache to be used
      */
     boolean isCacheTrusted();
+
+    /**
+     * @return milliseconds since the revocation feed of any key manager was last heard from, {@code -1} before the
+     *         first time
+     */
+    long getRevocationFeedLag();
+
+    /**
+     * @return the newest revocation event this valve has acknowledged to a key manager, {@code -1} before the first
+     */
+    long getLastAcknowledgedEvent();
 }
