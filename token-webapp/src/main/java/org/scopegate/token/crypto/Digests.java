@@ -25,6 +25,8 @@ import java.security.NoSuchAlgorithmException;
 public final class Digests {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Never used itself, only copied: a MessageDigest is not thread-safe. */
+    private static final MessageDigest SHA256 = newSha256();
 
     private Digests() {
     }
@@ -63,6 +65,16 @@ public final class Digests {
     }
 
     private static MessageDigest sha256() {
+        // A copy of a prototype: MessageDigest.getInstance looks the provider up and builds the engine reflectively
+        // on every call, twice per introspection (the token and the caller's secret).
+        try {
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

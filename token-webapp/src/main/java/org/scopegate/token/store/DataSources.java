@@ -102,6 +102,8 @@ public final class DataSources implements AutoCloseable {
         pool.setDefaultAutoCommit(Boolean.FALSE);
         pool.setAutoCommitOnReturn(false);
         pool.setRollbackOnReturn(true);
+        // UnwrappedConnections prepares statements below the pool's wrappers
+        pool.setAccessToUnderlyingConnectionAllowed(true);
         // PostgreSQL's default isolation is READ COMMITTED; setting it here would make the pool ask the server for
         // the isolation of every borrowed connection (SHOW TRANSACTION ISOLATION LEVEL).
         pool.setTestOnBorrow(true);
@@ -144,6 +146,8 @@ public final class DataSources implements AutoCloseable {
         pool.setDefaultAutoCommit(Boolean.FALSE);
         pool.setAutoCommitOnReturn(false);
         pool.setRollbackOnReturn(true);
+        // UnwrappedConnections prepares statements below the pool's wrappers
+        pool.setAccessToUnderlyingConnectionAllowed(true);
         pool.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         pool.setPoolPreparedStatements(true);
         pool.setMaxOpenPreparedStatements(100);

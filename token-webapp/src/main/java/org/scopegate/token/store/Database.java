@@ -146,11 +146,11 @@ public final class Database {
             throw new StoreUnavailableException("The token store is not ready yet");
         }
         return watched(() -> {
-            try (Connection connection = dataSource.getConnection()) {
-                if (!connection.getAutoCommit()) {
-                    connection.setAutoCommit(true);
+            try (Connection borrowed = dataSource.getConnection()) {
+                if (!borrowed.getAutoCommit()) {
+                    borrowed.setAutoCommit(true);
                 }
-                return work.apply(connection);
+                return work.apply(UnwrappedConnections.forStatements(borrowed));
             }
         });
     }
@@ -192,21 +192,22 @@ public final class Database {
         TransactionEvents written = TransactionEvents.begin();
         long committedEvent = -1;
         try {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection borrowed = dataSource.getConnection()) {
+                Connection connection = UnwrappedConnections.forStatements(borrowed);
                 written.bind(connection);
-                if (connection.getAutoCommit()) {
-                    connection.setAutoCommit(false);
+                if (borrowed.getAutoCommit()) {
+                    borrowed.setAutoCommit(false);
                 }
                 boolean done = false;
                 try {
                     T result = work.apply(connection);
-                    connection.commit();
+                    borrowed.commit();
                     done = true;
                     committedEvent = written.last();
                     return result;
                 } finally {
                     if (!done) {
-                        rollbackQuietly(connection);
+                        rollbackQuietly(borrowed);
                         committedEvent = written.committedAfterRollback(events);
                     }
                 }
