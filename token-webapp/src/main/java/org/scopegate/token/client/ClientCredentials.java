@@ -16,9 +16,7 @@
 package org.scopegate.token.client;
 
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -26,6 +24,7 @@ import java.util.Locale;
 import org.scopegate.token.protocol.FormParameters;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
+import org.scopegate.token.protocol.StrictUtf8;
 
 /**
  * The client credentials a request presents (RFC 6749 section 2.3.1): HTTP Basic with the consumer key and secret
@@ -85,8 +84,7 @@ public record ClientCredentials(String clientId, String clientSecret, boolean ba
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(decoded)).toString();
+            text = StrictUtf8.decode(decoded, 0, decoded.length);
         } catch (CharacterCodingException e) {
             throw OAuthException.invalidClient("Malformed Basic credentials", true);
         }
@@ -97,8 +95,8 @@ public record ClientCredentials(String clientId, String clientSecret, boolean ba
         String id;
         String secret;
         try {
-            id = URLDecoder.decode(text.substring(0, colon), StandardCharsets.UTF_8);
-            secret = URLDecoder.decode(text.substring(colon + 1), StandardCharsets.UTF_8);
+            id = formDecoded(text.substring(0, colon));
+            secret = formDecoded(text.substring(colon + 1));
         } catch (IllegalArgumentException e) {
             throw OAuthException.invalidClient("Malformed Basic credentials", true);
         }
@@ -106,6 +104,11 @@ public record ClientCredentials(String clientId, String clientSecret, boolean ba
             throw OAuthException.invalidClient("Malformed Basic credentials", true);
         }
         return new ClientCredentials(id, secret, true);
+    }
+
+    private static String formDecoded(String part) {
+        // RFC 6749 section 2.3.1: both halves are form-urlencoded; most have nothing to decode
+        return part.indexOf('%') < 0 && part.indexOf('+') < 0 ? part : URLDecoder.decode(part, StandardCharsets.UTF_8);
     }
 
     /**

@@ -15,11 +15,7 @@
  */
 package org.scopegate.token.protocol;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -147,11 +143,8 @@ public final class FormParameters {
                 out[n++] = b;
             }
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            return decoder.decode(ByteBuffer.wrap(out, 0, n)).toString();
+            return StrictUtf8.decode(out, 0, n);
         } catch (CharacterCodingException e) {
             throw OAuthException.invalidRequest("The form body is not valid UTF-8");
         }
