@@ -313,8 +313,8 @@ final class HostileRequests {
             case 2 -> "access_token=" + s1 + "&refresh_token=" + s2;
             default -> "Authorization=Bearer%20" + s1 + "&password=" + s2;
         };
-        // The Basic user is a client id, which is no secret: the audit log names the client id of a failed client
-        // authentication (client.authentication.failure), so it must not be one of the secrets looked for in the logs
+        // The Basic user is a client id, which is no secret (the audit log writes an unknown one as a digest prefix
+        // only), so it is not one of the secrets looked for in the logs
         String auth = r.nextBoolean() ? "Authorization: Bearer " + s3
                 : "Authorization: Basic " + base64("hostile-client-" + i + ":" + s3);
         return probe("credentials in the query", method + " " + path + "?" + query + " HTTP/1.1\r\nHost: {HOST}\r\n"

@@ -122,14 +122,19 @@ public final class AuditLog {
     }
 
     /**
-     * An application failed to authenticate.
+     * An application failed to authenticate. The client id is written as sent only when it names an existing
+     * application; any other value (whatever was pasted there: a secret sent in the id's place included) is written as
+     * {@code unknown:} and the first 8 hex digits of its SHA-256, enough to tell repeated attempts apart.
      *
      * @param clientId the client id as sent, or {@code null}
+     * @param clientKnown whether it names an existing application
      * @param endpoint which endpoint ({@code token}, {@code revoke}, {@code introspect}, {@code revocations})
      * @param address the remote address
      */
-    public void clientAuthenticationFailed(String clientId, String endpoint, String address) {
-        line(AuditEvent.CLIENT_AUTHENTICATION_FAILURE).field("client", clientId).field("endpoint", endpoint)
+    public void clientAuthenticationFailed(String clientId, boolean clientKnown, String endpoint, String address) {
+        String client = clientId == null || clientKnown ? clientId
+                : "unknown:" + Digests.shortForm(Digests.sha256Hex(clientId));
+        line(AuditEvent.CLIENT_AUTHENTICATION_FAILURE).field("client", client).field("endpoint", endpoint)
                 .field("address", address).write();
     }
 

@@ -77,7 +77,8 @@ public final class ClientAuthenticator {
         String presented = Digests.sha256Hex(credentials.clientSecret());
         boolean match = Digests.equal(presented, client == null ? DUMMY_DIGEST : client.secretDigest());
         if (client == null || !match || !client.enabled()) {
-            throw OAuthException.invalidClient("Client authentication failed", credentials.basic());
+            OAuthException refusal = OAuthException.invalidClient("Client authentication failed", credentials.basic());
+            throw client == null ? refusal : refusal.clientKnown();
         }
         return client;
     }

@@ -27,6 +27,7 @@ public class OAuthException extends Exception {
     private final int httpStatus;
     private final boolean basicChallenge;
     private final long retryAfter;
+    private boolean clientKnown;
 
     /**
      * Creates an error.
@@ -144,5 +145,24 @@ public class OAuthException extends Exception {
      */
     public boolean isBasicChallenge() {
         return basicChallenge;
+    }
+
+    /**
+     * Marks an {@code invalid_client} whose client id names an existing application (a wrong secret, a disabled
+     * application). Never shown to the client, which gets the same answer either way; the audit log names only such
+     * a client id as it was sent, since an unknown "id" may be anything pasted there, a secret included.
+     *
+     * @return this exception
+     */
+    public OAuthException clientKnown() {
+        clientKnown = true;
+        return this;
+    }
+
+    /**
+     * @return whether the client id of this {@code invalid_client} names an existing application
+     */
+    public boolean isClientKnown() {
+        return clientKnown;
     }
 }

@@ -128,7 +128,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
     protected void refused(HttpServletRequest request, OAuthException refusal) {
         if (OAuth2ErrorCodes.INVALID_CLIENT.equals(refusal.getErrorCode())) {
             service.audit().clientAuthenticationFailed(TokenEndpointEvents.clientId(request, null),
-                    request.getServletPath().replace("/", ""), request.getRemoteAddr());
+                    refusal.isClientKnown(), request.getServletPath().replace("/", ""), request.getRemoteAddr());
         }
     }
 

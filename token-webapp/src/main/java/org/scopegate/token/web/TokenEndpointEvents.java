@@ -53,7 +53,7 @@ final class TokenEndpointEvents {
      * @param parameters its body
      */
     void issued(HttpServletRequest request, FormParameters parameters) {
-        answered(request, parameters, null, null);
+        answered(request, parameters, null, null, false);
     }
 
     /**
@@ -64,7 +64,8 @@ final class TokenEndpointEvents {
      * @param refusal what was answered
      */
     void refused(HttpServletRequest request, FormParameters parameters, OAuthException refusal) {
-        answered(request, parameters, refusal.getErrorCode(), UserAuthenticationException.reasonOf(refusal));
+        answered(request, parameters, refusal.getErrorCode(), UserAuthenticationException.reasonOf(refusal),
+                refusal.isClientKnown());
     }
 
     /**
@@ -74,7 +75,7 @@ final class TokenEndpointEvents {
      * @param parameters its body
      */
     void busy(HttpServletRequest request, FormParameters parameters) {
-        answered(request, parameters, "temporarily_unavailable", "busy");
+        answered(request, parameters, "temporarily_unavailable", "busy", false);
     }
 
     /**
@@ -84,15 +85,16 @@ final class TokenEndpointEvents {
      * @param parameters its body, or {@code null} when it could not be read
      */
     void failed(HttpServletRequest request, FormParameters parameters) {
-        answered(request, parameters, OAuth2ErrorCodes.SERVER_ERROR, OAuth2ErrorCodes.SERVER_ERROR);
+        answered(request, parameters, OAuth2ErrorCodes.SERVER_ERROR, OAuth2ErrorCodes.SERVER_ERROR, false);
     }
 
-    private void answered(HttpServletRequest request, FormParameters parameters, String errorCode, String reason) {
+    private void answered(HttpServletRequest request, FormParameters parameters, String errorCode, String reason,
+            boolean clientKnown) {
         String grantType = parameter(parameters, OAuth2ParameterNames.GRANT_TYPE);
         metrics.grant(grantType, errorCode);
         String address = request.getRemoteAddr();
         if (OAuth2ErrorCodes.INVALID_CLIENT.equals(errorCode)) {
-            audit.clientAuthenticationFailed(clientId(request, parameters), "token", address);
+            audit.clientAuthenticationFailed(clientId(request, parameters), clientKnown, "token", address);
         } else if (GrantOutcome.ofError(errorCode) == GrantOutcome.THROTTLED) {
             // Limited by the client's address, or by the client once authenticated: the client id as sent, if any
             audit.requestThrottled("token", clientId(request, parameters), address);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.store.RevocationCause;
 
 /**
@@ -77,7 +78,7 @@ public class TestAuditLog {
         audit.signInFailed("alice", "192.0.2.1", "bad_password");
         audit.passwordGrantSucceeded("alice", "shop", "192.0.2.1");
         audit.passwordGrantFailed("alice", "shop", "192.0.2.1", "locked");
-        audit.clientAuthenticationFailed("shop", "token", "192.0.2.1");
+        audit.clientAuthenticationFailed("shop", true, "token", "192.0.2.1");
         audit.requestThrottled("token", "shop", "192.0.2.1");
         audit.accountLocked("alice", 1_800_000_300_000L, 5);
         audit.accountUnlocked("alice", ADMIN);
@@ -119,6 +120,23 @@ public class TestAuditLog {
         Assertions.assertEquals("alice", revoked.get("user").asText());
         Assertions.assertEquals("admin", revoked.get("by").asText());
         Assertions.assertEquals("192.0.2.7", revoked.get("address").asText());
+    }
+
+    @Test
+    void clientAuthenticationFailedWhenIdUnknownThenOnlyItsDigestPrefixWritten() throws Exception {
+        // PREPARE: a consumer secret sent where the id belongs (the two halves of Basic swapped)
+        String pasted = "1C_PpNnleVJQ2FPar4-yoRpB4zriiQmRfeWUdSN4YLo";
+
+        // TEST
+        audit.clientAuthenticationFailed(pasted, false, "introspect", "192.0.2.1");
+        audit.clientAuthenticationFailed("shop", true, "introspect", "192.0.2.1");
+
+        // VERIFY
+        Assertions.assertEquals(2, lines.size());
+        Assertions.assertFalse(lines.get(0).contains(pasted), lines.get(0));
+        Assertions.assertEquals("unknown:" + Digests.sha256Hex(pasted).substring(0, 8),
+                JSON.readTree(lines.get(0)).get("client").asText());
+        Assertions.assertEquals("shop", JSON.readTree(lines.get(1)).get("client").asText());
     }
 
     @Test

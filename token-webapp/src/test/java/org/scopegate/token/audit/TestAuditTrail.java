@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scopegate.token.EmbeddedTokenServer;
 import org.scopegate.token.TokenService;
+import org.scopegate.token.crypto.Digests;
 import org.scopegate.token.metrics.GrantKind;
 import org.scopegate.token.metrics.GrantOutcome;
 
@@ -128,6 +129,10 @@ public class TestAuditTrail {
         expect(grant(client[0], client[1], "bob", BOB_PASSWORD), 400);
         expect(server.admin("POST", "/users/bob/unlock", null), 204);
         expect(server.postForm("/introspect", EmbeddedTokenServer.basic(client[0], "not-the-secret"), "token=x"), 401);
+        // the halves of Basic swapped: the secret where the id belongs, at the token endpoint and at introspection
+        expect(server.postForm("/", EmbeddedTokenServer.basic(client[1], client[0]), "grant_type=client_credentials"),
+                401);
+        expect(server.postForm("/introspect", EmbeddedTokenServer.basic(client[1], client[0]), "token=x"), 401);
         String[] flooding = server.createClient(false, "client_credentials");
         credentials.add(flooding[1]);
         for (int i = 0; i < 8; i++) {
@@ -193,6 +198,12 @@ public class TestAuditTrail {
         Assertions.assertTrue(events.stream().anyMatch(e -> "client.authentication.failure".equals(
                 e.get("event").asText()) && "introspect".equals(e.get("endpoint").asText())
                 && client[0].equals(e.get("client").asText())), text);
+        String swapped = "unknown:" + Digests.sha256Hex(client[1]).substring(0, 8);
+        for (String endpoint : List.of("token", "introspect")) {
+            Assertions.assertTrue(events.stream().anyMatch(e -> "client.authentication.failure".equals(
+                    e.get("event").asText()) && endpoint.equals(e.get("endpoint").asText())
+                    && swapped.equals(e.get("client").asText())), text);
+        }
         Assertions.assertTrue(events.stream().anyMatch(e -> "grant.password.failure".equals(e.get("event").asText())
                 && "locked".equals(e.get("reason").asText()) && "bob".equals(e.get("user").asText())), text);
         Assertions.assertTrue(events.stream().anyMatch(e -> "request.throttled".equals(e.get("event").asText())
