@@ -132,10 +132,21 @@ public final class AuditLog {
      * @param address the remote address
      */
     public void clientAuthenticationFailed(String clientId, boolean clientKnown, String endpoint, String address) {
-        String client = clientId == null || clientKnown ? clientId
+        line(AuditEvent.CLIENT_AUTHENTICATION_FAILURE).field("client", clientAsSent(clientId, clientKnown))
+                .field("endpoint", endpoint).field("address", address).write();
+    }
+
+    /**
+     * What the audit log writes of a client id a request sent: the id when it names an existing application, else
+     * {@code unknown:} and the first 8 hex digits of its SHA-256 (whatever was pasted there, a secret included).
+     *
+     * @param clientId the client id as sent, or {@code null}
+     * @param clientKnown whether it names an existing application
+     * @return what to write, or {@code null}
+     */
+    public static String clientAsSent(String clientId, boolean clientKnown) {
+        return clientId == null || clientKnown ? clientId
                 : "unknown:" + Digests.shortForm(Digests.sha256Hex(clientId));
-        line(AuditEvent.CLIENT_AUTHENTICATION_FAILURE).field("client", client).field("endpoint", endpoint)
-                .field("address", address).write();
     }
 
     /**

@@ -148,9 +148,10 @@ public class OAuthException extends Exception {
     }
 
     /**
-     * Marks an {@code invalid_client} whose client id names an existing application (a wrong secret, a disabled
-     * application). Never shown to the client, which gets the same answer either way; the audit log names only such
-     * a client id as it was sent, since an unknown "id" may be anything pasted there, a secret included.
+     * Marks a refusal whose client id names an existing application: an {@code invalid_client} for a wrong secret or a
+     * disabled application, a {@code slow_down} of an authenticated client. Never shown to the client, which gets the
+     * same answer either way; the audit log names only such a client id as it was sent, since an unknown "id" may be
+     * anything pasted there, a secret included.
      *
      * @return this exception
      */
@@ -160,7 +161,7 @@ public class OAuthException extends Exception {
     }
 
     /**
-     * @return whether the client id of this {@code invalid_client} names an existing application
+     * @return whether the client id of this refusal names an existing application
      */
     public boolean isClientKnown() {
         return clientKnown;

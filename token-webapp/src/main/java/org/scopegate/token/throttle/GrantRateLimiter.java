@@ -95,7 +95,12 @@ public final class GrantRateLimiter {
      */
     public void checkClient(String clientId) throws OAuthException {
         if (perClient > 0) {
-            check(clients, clientId, perClient, "Too many token requests for this client");
+            try {
+                check(clients, clientId, perClient, "Too many token requests for this client");
+            } catch (OAuthException e) {
+                // authenticated: the audit log may name it
+                throw e.clientKnown();
+            }
         }
     }
 

@@ -97,7 +97,7 @@ final class TokenEndpointEvents {
             audit.clientAuthenticationFailed(clientId(request, parameters), clientKnown, "token", address);
         } else if (GrantOutcome.ofError(errorCode) == GrantOutcome.THROTTLED) {
             // Limited by the client's address, or by the client once authenticated: the client id as sent, if any
-            audit.requestThrottled("token", clientId(request, parameters), address);
+            audit.requestThrottled("token", AuditLog.clientAsSent(clientId(request, parameters), clientKnown), address);
         }
         if (GrantTypes.PASSWORD.equals(grantType)) {
             String username = parameter(parameters, OAuth2ParameterNames.USERNAME);
