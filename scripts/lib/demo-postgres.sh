@@ -12,10 +12,18 @@
 #     read back from scopegate_demo_seed, nothing is seeded (joining changes nothing).
 # "scripts/demo stop" stops the cluster the demo started; "status" reports it.
 
-PG_DIR=$DEMO_DIR/postgres
-PG_DATA=$PG_DIR/data
-PG_RUN=$PG_DIR/run
-PG_LOG=$PG_DIR/server.log
+# Run as root, the cluster belongs to "postgres", which must traverse every parent of its data directory.
+# When it cannot reach DEMO_DIR (a home directory or a mktemp -d of mode 700), the cluster lives in a
+# root-owned directory of mode 711 under PG_OUTSIDE_ROOT instead, and DEMO_DIR/postgres is a link to it.
+PG_LINK=$DEMO_DIR/postgres
+PG_OUTSIDE_ROOT=${DEMO_PG_OUTSIDE_DIR:-/var/tmp}
+pg_set_paths() {
+    if [ -L "$PG_LINK" ]; then PG_DIR=$(readlink -f "$PG_LINK"); else PG_DIR=$PG_LINK; fi
+    PG_DATA=$PG_DIR/data
+    PG_RUN=$PG_DIR/run
+    PG_LOG=$PG_DIR/server.log
+}
+pg_set_paths
 PG_SUPERUSER=postgres
 PG_ROLE=scopegate
 PG_DATABASE=scopegate
@@ -79,14 +87,49 @@ pg_superuser_sql() {
     pg_as_owner "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_PORT" -U "$PG_SUPERUSER" -d "$1" "${@:2}"
 }
 
+pg_make_dir() {
+    # a new, empty cluster directory (PG_DIR), owned by the user the cluster runs as
+    if [ -L "$PG_LINK" ]; then rm -rf "$(readlink -f "$PG_LINK")"; fi
+    rm -rf "$PG_LINK"
+    if [ "$(id -u)" != 0 ]; then
+        mkdir -p "$PG_LINK"
+    elif runuser -u postgres -- test -x "$DEMO_DIR"; then
+        mkdir -p "$PG_LINK"
+        chown postgres "$PG_LINK"
+    else
+        pg_sweep_outside
+        local outside
+        outside=$(mktemp -d "$PG_OUTSIDE_ROOT/scopegate-demo-pg.XXXXXX") \
+            || die "user 'postgres' cannot reach $DEMO_DIR, and no directory could be made under $PG_OUTSIDE_ROOT for the cluster (set DEMO_DIR to a directory every user may traverse, or DEMO_PG_OUTSIDE_DIR)"
+        chmod 711 "$outside"
+        printf '%s\n' "$DEMO_DIR" >"$outside/demo-dir"
+        mkdir "$outside/postgres"
+        chown postgres "$outside/postgres"
+        ln -s "$outside/postgres" "$PG_LINK"
+        say "user 'postgres' cannot reach $DEMO_DIR: the cluster lives in $outside/postgres (linked from $PG_LINK)"
+    fi
+    pg_set_paths
+}
+
+pg_sweep_outside() {
+    # clusters placed outside by demos whose directory is gone (deleted without "scripts/demo stop" first)
+    local d owner pid
+    for d in "$PG_OUTSIDE_ROOT"/scopegate-demo-pg.*; do
+        [ -f "$d/demo-dir" ] || continue
+        owner=$(head -n1 "$d/demo-dir")
+        [ "$(readlink -f "$owner/postgres" 2>/dev/null)" = "$d/postgres" ] && continue
+        pid=$(head -n1 "$d/postgres/data/postmaster.pid" 2>/dev/null | tr -dc '0-9' || true)
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; sleep 1; fi
+        rm -rf "$d"
+    done
+}
+
 pg_start_cluster() {
     local bin
     bin=$(pg_bin)
     if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+        pg_make_dir
         say "creating a PostgreSQL cluster in $PG_DATA ($($bin/pg_ctl --version | sed 's/^pg_ctl //'))"
-        rm -rf "$PG_DIR"
-        mkdir -p "$PG_DIR"
-        if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
         pg_as_owner mkdir -m 700 "$PG_RUN"
         # TCP clients log in with a password (SCRAM); the superuser has no password and only the
         # socket in the owner-only directory run/.
