@@ -391,7 +391,7 @@ public final class DemoServer implements AutoCloseable {
         return m;
     }
 
-    private static String tail(Path file, int lines) {
+    static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -42,7 +42,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * HTTP over TLS to a demo Tomcat, trusting exactly the demo's self-signed certificate
  * ({@code CA_CERT} of demo.env), with host name verification on: the certificate names localhost
- * and 127.0.0.1.
+ * and 127.0.0.1; or {@link #plain() plain HTTP} to an installed Tomcat.
  */
 public final class Http {
 
@@ -56,13 +56,24 @@ public final class Http {
      * @throws Exception when the certificate cannot be read
      */
     public Http(DemoServer server) throws Exception {
-        this.ssl = trusting(Path.of(server.get("CA_CERT")));
-        this.client = HttpClient.newBuilder()
+        this(trusting(Path.of(server.get("CA_CERT"))));
+    }
+
+    private Http(SSLContext ssl) {
+        this.ssl = ssl;
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .sslContext(ssl)
                 .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        this.client = b.build();
+    }
+
+    /** Plain HTTP, as to a Tomcat on its stock connector bound to 127.0.0.1 ({@link #ssl()} is null). */
+    public static Http plain() {
+        return new Http((SSLContext) null);
     }
 
     /** An SSLContext trusting the given PEM certificate only. */

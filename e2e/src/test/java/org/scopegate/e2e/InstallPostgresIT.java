@@ -19,13 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,17 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,70 +50,31 @@ class InstallPostgresIT {
     private static final String BASE_URL = "http://127.0.0.1:" + HTTP_PORT;
     private static final String TOKEN_URL = BASE_URL + "/token";
     private static final String METADATA_URL = BASE_URL + "/token/.well-known/oauth-authorization-server";
-    private static final long START_TIMEOUT_MS = 120_000;
     private static final String ROLE = "token_service";
     private static final String DATABASE = "scopegate";
     /** Characters a properties file and an XML attribute treat specially. */
     private static final String PASSWORD = "Store pass\\word #1: x=y! & <" + Long.toHexString(System.nanoTime());
 
     private static PostgresCluster cluster;
-    private static Path dir;
+    private static InstalledTomcat tomcat;
     private static Path home;
-    private static Path pidFile;
-    private static HttpClient client;
-    private static volatile boolean started;
-    private static Thread stopHook;
 
     @BeforeAll
     static void prepare() throws Exception {
-        for (int port : new int[] {HTTP_PORT, SHUTDOWN_PORT}) {
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
-                throw new IllegalStateException("port " + port + " is taken (a Tomcat of an earlier run?)", e);
-            }
-        }
+        tomcat = InstalledTomcat.unpack("install-postgres", HTTP_PORT, SHUTDOWN_PORT);
+        home = tomcat.home();
         cluster = PostgresCluster.startNew();
         // docs/operations.md, "The role and the database", as a superuser
         try (Connection c = cluster.connect("postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD.replace("'", "''") + "'");
             st.execute("CREATE DATABASE " + DATABASE + " OWNER " + ROLE + " ENCODING 'UTF8'");
         }
-
-        dir = DemoServer.workDir().resolve("install-postgres");
-        DemoServer.deleteTree(dir);
-        Files.createDirectories(dir);
-        home = dir.resolve("apache-tomcat-" + DemoServer.tomcat10());
-        Files.createDirectories(home);
-        DemoServer.Result untar = run(60, Map.of(), null, "tar", "-xzf",
-                InstallScriptIT.tomcatDistribution(dir, DemoServer.tomcat10()).toString(), "-C", home.toString(),
-                "--strip-components=1");
-        assertEquals(0, untar.exit(), untar.output());
-        pidFile = dir.resolve("tomcat.pid");
-        Path serverXml = home.resolve("conf/server.xml");
-        String xml = Files.readString(serverXml);
-        String connector = "<Connector port=\"8080\" protocol=\"HTTP/1.1\"";
-        assertTrue(xml.contains(connector) && xml.contains("<Server port=\"8005\""), "unexpected stock server.xml");
-        Files.writeString(serverXml, xml.replaceFirst(Pattern.quote(connector), Matcher.quoteReplacement(
-                "<Connector port=\"" + HTTP_PORT + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\""))
-                .replace("<Server port=\"8005\"", "<Server port=\"" + SHUTDOWN_PORT + "\"")
-                .replace("port=\"8080\"", "port=\"" + HTTP_PORT + "\""));
-        for (String app : new String[] {"docs", "examples", "manager", "host-manager"}) {
-            DemoServer.deleteTree(home.resolve("webapps").resolve(app));
-        }
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @AfterAll
     static void stop() {
-        stopQuietly();
-        if (stopHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopHook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
+        if (tomcat != null) {
+            tomcat.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -143,7 +87,7 @@ class InstallPostgresIT {
         String url = "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/" + DATABASE;
 
         // TEST
-        DemoServer.Result install = run(180, Map.of(), PASSWORD + "\n", "bash", "scripts/install", "--no-valve",
+        DemoServer.Result install = tomcat.install(PASSWORD + "\n", "--no-valve",
                 "--jdbc-url", url, "--jdbc-user", ROLE, "--jdbc-password-file", "-", home.toString());
 
         // VERIFY: what the README says it does
@@ -163,22 +107,22 @@ class InstallPostgresIT {
         assertTrue(tokenXml.contains("global=\"jdbc/OAuthStore\"") && tokenXml.contains("dataSourceName"), tokenXml);
 
         // TEST: Tomcat started as the README says, then the README's next steps with tokenctl
-        startTomcat();
-        DemoServer.Result app = tokenctl("client", "add", "billing", "--grant-types", "client_credentials",
+        tomcat.start(METADATA_URL);
+        DemoServer.Result app = tomcat.tokenctl(null, "client", "add", "billing", "--grant-types", "client_credentials",
                 "--introspect");
         assertEquals(0, app.exit(), app.output());
-        String basic = Http.basic(field(app.output(), "client_id"), field(app.output(), "client_secret"));
-        HttpResponse<String> grant = post(TOKEN_URL, basic, "grant_type=client_credentials");
-        assertEquals(200, grant.statusCode(), grant.body());
-        String token = json(grant.body()).get("access_token").asText();
-        HttpResponse<String> active = post(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
-        HttpResponse<String> revoke = post(TOKEN_URL + "/revoke", basic, "token=" + Http.form(token));
-        HttpResponse<String> revoked = post(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
+        String basic = Http.basic(InstalledTomcat.field(app.output(), "client_id"), InstalledTomcat.field(app.output(), "client_secret"));
+        Http.Response grant = tomcat.http().postForm(TOKEN_URL, basic, "grant_type=client_credentials");
+        assertEquals(200, grant.status(), grant.body());
+        String token = grant.json().get("access_token").asText();
+        Http.Response active = tomcat.http().postForm(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
+        Http.Response revoke = tomcat.http().postForm(TOKEN_URL + "/revoke", basic, "token=" + Http.form(token));
+        Http.Response revoked = tomcat.http().postForm(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
 
         // VERIFY: the token service answers from that PostgreSQL database, and nothing went to Derby
-        assertTrue(json(active.body()).get("active").asBoolean(), active.body());
-        assertEquals(200, revoke.statusCode(), revoke.body());
-        assertFalse(json(revoked.body()).get("active").asBoolean(), revoked.body());
+        assertTrue(active.json().get("active").asBoolean(), active.body());
+        assertEquals(200, revoke.status(), revoke.body());
+        assertFalse(revoked.json().get("active").asBoolean(), revoked.body());
         try (Connection c = cluster.connect(DATABASE)) {
             assertEquals(ROLE, single(c, "SELECT tableowner FROM pg_tables WHERE tablename = 'oauth_token'"));
             assertEquals("1", single(c, "SELECT COUNT(*) FROM oauth_client WHERE name = 'billing'"));
@@ -186,7 +130,7 @@ class InstallPostgresIT {
             assertEquals("t", single(c, "SELECT bool_and(success) FROM flyway_schema_history"));
         }
         assertFalse(Files.exists(home.resolve("data/scopegate")), "a Derby database was made");
-        for (Path log : logs()) {
+        for (Path log : tomcat.logs()) {
             assertFalse(Files.readString(log, StandardCharsets.ISO_8859_1).contains(PASSWORD),
                     "the password in " + log);
         }
@@ -197,109 +141,5 @@ class InstallPostgresIT {
             assertTrue(rs.next(), sql);
             return rs.getString(1);
         }
-    }
-
-    private static List<Path> logs() throws IOException {
-        try (Stream<Path> s = Files.list(home.resolve("logs"))) {
-            return s.filter(Files::isRegularFile).toList();
-        }
-    }
-
-    private static JsonNode json(String body) throws IOException {
-        return new ObjectMapper().readTree(body);
-    }
-
-    private static String field(String output, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + ":\\s+(\\S+)\\s*$").matcher(output);
-        assertTrue(m.find(), () -> "no " + name + " in:\n" + output);
-        return m.group(1);
-    }
-
-    private static HttpResponse<String> post(String url, String authorization, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static int status(String url) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static DemoServer.Result tokenctl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", "scripts/tokenctl"));
-        cmd.addAll(List.of(args));
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("TOKEN_ADMIN_URL", BASE_URL + "/token/admin");
-        env.put("TOKEN_ADMIN_SECRET_FILE", home.resolve("conf/token-admin.secret").toString());
-        env.put("CATALINA_BASE", home.toString());
-        return run(60, env, null, cmd.toArray(String[]::new));
-    }
-
-    private static Map<String, String> catalinaEnv() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CATALINA_HOME", home.toString());
-        env.put("CATALINA_BASE", home.toString());
-        env.put("CATALINA_PID", pidFile.toString());
-        env.put("JAVA_OPTS", "-Xmx512m");
-        return env;
-    }
-
-    private static void startTomcat() throws Exception {
-        stopHook = new Thread(InstallPostgresIT::stopQuietly, "scopegate-e2e-stop-install-postgres-tomcat");
-        Runtime.getRuntime().addShutdownHook(stopHook);
-        started = true;
-        DemoServer.Result r = run(60, catalinaEnv(), null, home.resolve("bin/catalina.sh").toString(), "start");
-        assertEquals(0, r.exit(), r.output());
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            if (status(METADATA_URL) == 200) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not up within " + START_TIMEOUT_MS + " ms:\n" + catalinaOut());
-    }
-
-    private static synchronized void stopQuietly() {
-        if (!started || home == null) {
-            return;
-        }
-        try {
-            DemoServer.Result r = run(60, catalinaEnv(), null, home.resolve("bin/catalina.sh").toString(), "stop", "20",
-                    "-force");
-            if (r.exit() != 0) {
-                System.err.println("[e2e] install-postgres: catalina.sh stop: " + r.output());
-            }
-        } catch (Exception e) {
-            System.err.println("[e2e] install-postgres: could not stop Tomcat: " + e);
-        } finally {
-            started = false;
-        }
-    }
-
-    private static String catalinaOut() {
-        try {
-            List<String> all = Files.readAllLines(home.resolve("logs/catalina.out"));
-            return String.join("\n", all.subList(Math.max(0, all.size() - 80), all.size()));
-        } catch (IOException e) {
-            return "(no catalina.out: " + e + ")";
-        }
-    }
-
-    /** A command in the repository root, without the build's CATALINA_*, TOKEN*, DEMO_* or JAVA_OPTS. */
-    private static DemoServer.Result run(int timeoutSeconds, Map<String, String> env, String stdin, String... command)
-            throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(DemoServer.root().toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("TOKEN")
-                || k.startsWith("DEMO_") || k.equals("JAVA_OPTS") || k.equals("JRE_HOME"));
-        pb.environment().put("DEMO_DIR", dir.resolve("no-demo").toString());
-        pb.environment().putAll(env);
-        return DemoServer.runProcess(pb, dir, "run", stdin, timeoutSeconds);
     }
 }
