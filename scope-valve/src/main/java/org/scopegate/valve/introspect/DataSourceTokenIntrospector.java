@@ -28,6 +28,7 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.common.store.PooledStatements;
 import org.scopegate.valve.throttle.QuotaPolicy;
 
 /**
@@ -69,7 +70,8 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
 
     @Override
     public TokenInfo introspect(String token, TokenDigest digest) throws IntrospectionException {
-        try (Connection conn = open(); PreparedStatement stmt = conn.prepareStatement(SELECT_TOKEN)) {
+        try (Connection borrowed = open();
+                PreparedStatement stmt = PooledStatements.on(borrowed).prepareStatement(SELECT_TOKEN)) {
             stmt.setString(1, digest.hex());
             try (ResultSet rs = stmt.executeQuery()) {
                 if (!rs.next()) {
@@ -85,7 +87,7 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
                         expiresAt <= epochMillisClock.getAsLong()) {
                     return TokenInfo.INACTIVE;
                 }
-                return withTier(conn, username, clientId, scope, expiresAt / 1000L);
+                return withTier(PooledStatements.on(borrowed), username, clientId, scope, expiresAt / 1000L);
             }
         } catch (SQLException e) {
             throw new IntrospectionException(sm.getString("dataSourceTokenIntrospector.sqlError", dataSourceName,
@@ -117,7 +119,8 @@ public class DataSourceTokenIntrospector implements TokenIntrospector {
 
     @Override
     public RevocationBatch revocations(long after) throws IntrospectionException {
-        try (Connection conn = open()) {
+        try (Connection borrowed = open()) {
+            Connection conn = PooledStatements.on(borrowed);
             long max = queryLong(conn, SELECT_MAX_EVENT);
             if (after < 0) {
                 return new RevocationBatch(max, false, List.of());

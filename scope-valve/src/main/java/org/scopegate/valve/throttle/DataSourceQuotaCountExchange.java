@@ -26,6 +26,7 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.common.store.PooledStatements;
 import org.scopegate.common.store.QuotaCount;
 import org.scopegate.common.store.QuotaCountStore;
 
@@ -64,7 +65,8 @@ public final class DataSourceQuotaCountExchange implements QuotaCountExchange {
             boolean autoCommit = conn.getAutoCommit();
             conn.setAutoCommit(false);
             try {
-                List<QuotaCount> answer = quotaCounts.addAll(conn, counts, epochMillisClock.getAsLong());
+                List<QuotaCount> answer = quotaCounts.addAll(PooledStatements.on(conn), counts,
+                        epochMillisClock.getAsLong());
                 conn.commit();
                 return answer;
             } catch (SQLException | RuntimeException e) {

@@ -102,7 +102,7 @@ public final class DataSources implements AutoCloseable {
         pool.setDefaultAutoCommit(Boolean.FALSE);
         pool.setAutoCommitOnReturn(false);
         pool.setRollbackOnReturn(true);
-        // UnwrappedConnections prepares statements below the pool's wrappers
+        // PooledStatements prepares statements below the pool's wrappers
         pool.setAccessToUnderlyingConnectionAllowed(true);
         // PostgreSQL's default isolation is READ COMMITTED; setting it here would make the pool ask the server for
         // the isolation of every borrowed connection (SHOW TRANSACTION ISOLATION LEVEL).
@@ -146,7 +146,7 @@ public final class DataSources implements AutoCloseable {
         pool.setDefaultAutoCommit(Boolean.FALSE);
         pool.setAutoCommitOnReturn(false);
         pool.setRollbackOnReturn(true);
-        // UnwrappedConnections prepares statements below the pool's wrappers
+        // PooledStatements prepares statements below the pool's wrappers
         pool.setAccessToUnderlyingConnectionAllowed(true);
         pool.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         pool.setPoolPreparedStatements(true);

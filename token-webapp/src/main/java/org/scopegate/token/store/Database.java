@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
+import org.scopegate.common.store.PooledStatements;
 import org.scopegate.token.Messages;
 
 /**
@@ -150,7 +151,7 @@ public final class Database {
                 if (!borrowed.getAutoCommit()) {
                     borrowed.setAutoCommit(true);
                 }
-                return work.apply(UnwrappedConnections.forStatements(borrowed));
+                return work.apply(PooledStatements.on(borrowed));
             }
         });
     }
@@ -193,7 +194,7 @@ public final class Database {
         long committedEvent = -1;
         try {
             try (Connection borrowed = dataSource.getConnection()) {
-                Connection connection = UnwrappedConnections.forStatements(borrowed);
+                Connection connection = PooledStatements.on(borrowed);
                 written.bind(connection);
                 if (borrowed.getAutoCommit()) {
                     borrowed.setAutoCommit(false);

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.scopegate.common.store.PooledStatements;
 import org.scopegate.token.Messages;
 
 /**
@@ -157,7 +158,7 @@ public final class StoreStarter {
         StoreDialect dialect;
         try (Connection connection = database.getDataSource().getConnection()) {
             dialect = StoreDialect.of(connection);
-            if (UnwrappedConnections.wrappedForWantOfAccess(connection)) {
+            if (PooledStatements.wrappedForWantOfAccess(connection)) {
                 log.info(Messages.get("storeStarter.wrappedStatements"));
             }
         }

@@ -1,5 +1,5 @@
 /*
- * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ * Copyright the ScopeGate authors.
  *
  * Licensed under the Apache License, Version 2.0 (the "License");
  * you may not use this file except in compliance with the License.
@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.store;
+package org.scopegate.common.store;
 
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -29,96 +29,18 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import org.apache.commons.dbcp2.DelegatingStatement;
 import org.apache.derby.jdbc.EmbeddedDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.scopegate.testsupport.TestDatabase;
-import org.scopegate.token.config.JdbcSettings;
 
 /**
- * Statements of the store are prepared below DBCP2's per-call wrappers (whose {@code finalize} made every statement
- * of every request a finalizable object for the young collections), on the engine of this test run, while
- * transactions still commit and roll back on the borrowed connection.
+ * Statements prepared below the wrappers of Tomcat's own DBCP2 pool (the JNDI {@code Resource} of an install, which
+ * token.war and the valve's {@code dataSourceName} use), with the {@code tomcat-dbcp.jar} of both distributions;
+ * Commons DBCP2 (token.war's own pools) is tested with those pools in token-webapp's {@code TestPooledStatements}.
  */
-public class TestUnwrappedConnections {
-
-    private DataSources pool;
-
-    @BeforeEach
-    void openPool() throws Exception {
-        if (TestDatabase.onPostgres()) {
-            TestDatabase database = TestDatabase.fresh("unwrapped");
-            pool = DataSources.postgreSql(new JdbcSettings(database.url(), database.user(), database.password(), 2));
-        } else {
-            pool = DataSources.embeddedDerby(Files.createTempDirectory("unwrapped").resolve("db"));
-        }
-        try (Connection c = pool.getDataSource().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE TABLE unwrapped (id INT PRIMARY KEY)");
-            c.commit();
-        }
-    }
-
-    @AfterEach
-    void closePool() {
-        // a class loader of its own: the drivers registered by this JVM stay for the next tests
-        pool.close(new ClassLoader() {
-        });
-    }
-
-    @Test
-    public void prepareStatementTwiceThenNoNewWrapperPerCall() throws Exception {
-        // ACT
-        PreparedStatement first = prepareAndClose();
-        PreparedStatement second = prepareAndClose();
-
-        // ASSERT
-        if (TestDatabase.onPostgres()) {
-            // the driver's own statements, nothing finalizable of DBCP's
-            Assertions.assertFalse(first instanceof DelegatingStatement, first.getClass().getName());
-            Assertions.assertFalse(second instanceof DelegatingStatement, second.getClass().getName());
-        } else {
-            // Derby's statements are pooled per connection: the same one comes back, no wrapper is made per call
-            Assertions.assertSame(first, second);
-        }
-    }
-
-    @Test
-    public void workOnUnwrappedConnectionThenCommitAndRollbackOfBorrowedHold() throws Exception {
-        // ACT
-        try (Connection borrowed = pool.getDataSource().getConnection()) {
-            insert(UnwrappedConnections.forStatements(borrowed), 1);
-            borrowed.commit();
-            insert(UnwrappedConnections.forStatements(borrowed), 2);
-            borrowed.rollback();
-        }
-
-        // ASSERT
-        try (Connection c = pool.getDataSource().getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id FROM unwrapped ORDER BY id")) {
-            Assertions.assertTrue(rs.next());
-            Assertions.assertEquals(1, rs.getInt(1));
-            Assertions.assertFalse(rs.next(), "the rolled back row is not there");
-        }
-    }
-
-    @Test
-    public void connectionOfAnotherPoolThenUsedAsItIs() throws Exception {
-        // PREPARE
-        EmbeddedDataSource other = new EmbeddedDataSource();
-        other.setDatabaseName("memory:unwrapped-other");
-        other.setCreateDatabase("create");
-
-        // ACT + ASSERT
-        try (Connection c = other.getConnection()) {
-            Assertions.assertSame(c, UnwrappedConnections.forStatements(c));
-        }
-    }
+public class TestPooledStatements {
 
     @ParameterizedTest
     @ValueSource(strings = {"11", "10.1"})
@@ -128,10 +50,10 @@ public class TestUnwrappedConnections {
         try (TomcatPool tomcatPool = new TomcatPool(tomcat, "with", true)) {
             try (Connection borrowed = tomcatPool.dataSource().getConnection()) {
                 // ACT
-                Connection below = UnwrappedConnections.forStatements(borrowed);
+                Connection below = PooledStatements.on(borrowed);
                 insert(below, 1);
                 borrowed.commit();
-                insert(UnwrappedConnections.forStatements(borrowed), 2);
+                insert(PooledStatements.on(borrowed), 2);
                 borrowed.rollback();
 
                 // ASSERT
@@ -140,7 +62,7 @@ public class TestUnwrappedConnections {
                     Assertions.assertTrue(ps.getClass().getName().startsWith("org.apache.derby."),
                             "not the driver's own statement: " + ps.getClass().getName());
                 }
-                Assertions.assertFalse(UnwrappedConnections.wrappedForWantOfAccess(borrowed));
+                Assertions.assertFalse(PooledStatements.wrappedForWantOfAccess(borrowed));
             }
             Assertions.assertEquals(List.of(1), tomcatPool.ids(), "the rolled back row is not there");
         }
@@ -153,8 +75,8 @@ public class TestUnwrappedConnections {
         try (TomcatPool tomcatPool = new TomcatPool(tomcat, "without", false);
                 Connection borrowed = tomcatPool.dataSource().getConnection()) {
             // ACT + ASSERT
-            Assertions.assertSame(borrowed, UnwrappedConnections.forStatements(borrowed));
-            Assertions.assertTrue(UnwrappedConnections.wrappedForWantOfAccess(borrowed));
+            Assertions.assertSame(borrowed, PooledStatements.on(borrowed));
+            Assertions.assertTrue(PooledStatements.wrappedForWantOfAccess(borrowed));
         }
     }
 
@@ -168,16 +90,23 @@ public class TestUnwrappedConnections {
         private final DataSource dataSource;
 
         TomcatPool(String tomcat, String name, boolean access) throws Exception {
-            Path jar;
+            // lib/tomcat-dbcp.jar and the logging it needs, bin/tomcat-juli.jar
+            List<URL> jars = new ArrayList<>();
             try (Stream<Path> found = Files.walk(Path.of("target", "tomcat-dbcp", tomcat))) {
-                jar = found.filter(p -> p.getFileName().toString().equals("tomcat-dbcp.jar")).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("no tomcat-dbcp.jar of Tomcat " + tomcat
-                                + " under target/tomcat-dbcp (unpacked by the build's generate-test-resources)"));
+                for (Path jar : found.filter(p -> p.getFileName().toString().matches("tomcat-(dbcp|juli)\\.jar"))
+                        .toList()) {
+                    jars.add(jar.toUri().toURL());
+                }
             }
-            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, TestUnwrappedConnections.class.getClassLoader());
+            if (jars.size() != 2) {
+                throw new IllegalStateException("no tomcat-dbcp.jar and tomcat-juli.jar of Tomcat " + tomcat
+                        + " under target/tomcat-dbcp (unpacked by the build's generate-test-resources): " + jars);
+            }
+            loader = new URLClassLoader(jars.toArray(new URL[0]), TestPooledStatements.class.getClassLoader());
             Class<?> type = loader.loadClass("org.apache.tomcat.dbcp.dbcp2.BasicDataSource");
             dataSource = (DataSource) type.getConstructor().newInstance();
-            type.getMethod("setDriverClassName", String.class).invoke(dataSource, "org.apache.derby.jdbc.EmbeddedDriver");
+            type.getMethod("setDriverClassName", String.class)
+                    .invoke(dataSource, "org.apache.derby.jdbc.EmbeddedDriver");
             type.getMethod("setUrl", String.class).invoke(dataSource,
                     "jdbc:derby:memory:tomcat-pool-" + tomcat + "-" + name + ";create=true");
             type.getMethod("setDefaultAutoCommit", Boolean.class).invoke(dataSource, Boolean.FALSE);
@@ -210,15 +139,17 @@ public class TestUnwrappedConnections {
         }
     }
 
-    private PreparedStatement prepareAndClose() throws Exception {
-        try (Connection borrowed = pool.getDataSource().getConnection();
-                PreparedStatement ps = UnwrappedConnections.forStatements(borrowed)
-                        .prepareStatement("SELECT id FROM unwrapped WHERE id = ?")) {
-            ps.setInt(1, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                Assertions.assertFalse(rs.next());
-            }
-            return ps;
+    @Test
+    public void connectionOfAnotherKindThenUsedAsItIsAndNothingSaid() throws Exception {
+        // PREPARE
+        EmbeddedDataSource other = new EmbeddedDataSource();
+        other.setDatabaseName("memory:pooled-statements-other");
+        other.setCreateDatabase("create");
+
+        // ACT + ASSERT
+        try (Connection c = other.getConnection()) {
+            Assertions.assertSame(c, PooledStatements.on(c));
+            Assertions.assertFalse(PooledStatements.wrappedForWantOfAccess(c));
         }
     }
 
