@@ -150,6 +150,7 @@ public final class ServerXmlEdit {
                         + "              maxTotal=\"20\" maxIdle=\"20\" minIdle=\"0\" maxWaitMillis=\"10000\"\n"
                         + "              defaultAutoCommit=\"false\" rollbackOnReturn=\"true\"\n"
                         + "              testOnBorrow=\"true\" validationQueryTimeout=\"5\" testWhileIdle=\"true\"\n"
+                        + "              accessToUnderlyingConnectionAllowed=\"true\"\n"
                         + "              timeBetweenEvictionRunsMillis=\"30000\" />\n"
                         + "    <!-- ScopeGate token store (end) -->\n";
                 write(file, text, insertIntoGlobalResources(doc, text, resource), resource, dryRun);
@@ -169,7 +170,8 @@ public final class ServerXmlEdit {
                         + "              url=\"jdbc:derby:${catalina.base}/data/oauth;create=true\"\n"
                         + "              username=\"oauth\" password=\"${oauth.store.password}\"\n"
                         + "              maxTotal=\"20\" maxIdle=\"5\" maxWaitMillis=\"5000\"\n"
-                        + "              validationQuery=\"VALUES 1\" testOnBorrow=\"true\" />\n"
+                        + "              validationQuery=\"VALUES 1\" testOnBorrow=\"true\"\n"
+                        + "              accessToUnderlyingConnectionAllowed=\"true\" />\n"
                         + "    <!-- ScopeGate token store (end) -->\n";
                 write(file, text, insertIntoGlobalResources(doc, text, resource), resource, dryRun);
             }

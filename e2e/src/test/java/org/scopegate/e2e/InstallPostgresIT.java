@@ -144,6 +144,10 @@ class InstallPostgresIT {
             assertEquals("t", single(c, "SELECT bool_and(success) FROM flyway_schema_history"));
         }
         assertFalse(Files.exists(home.resolve("data/scopegate")), "a Derby database was made");
+        // the Resource the install wrote lets the token service prepare its statements below Tomcat's pool
+        String out = Files.readString(home.resolve("logs/catalina.out"), StandardCharsets.ISO_8859_1);
+        assertTrue(out.contains("Token store open"), out);
+        assertFalse(out.contains("does not give access to its underlying connections"), out);
         for (Path log : tomcat.logs()) {
             assertFalse(Files.readString(log, StandardCharsets.ISO_8859_1).contains(MARKER), "the password in " + log);
         }

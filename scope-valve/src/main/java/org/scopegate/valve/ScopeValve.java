@@ -52,6 +52,7 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.modeler.Registry;
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.common.secret.PlaceholderSecrets;
 import org.scopegate.valve.feed.KeyManagerFeeds;
 import org.scopegate.valve.introspect.DataSourceTokenIntrospector;
 import org.scopegate.valve.introspect.FailoverTokenIntrospector;

@@ -22,8 +22,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.scopegate.common.store.QuotaCount;
 import org.scopegate.valve.throttle.HttpQuotaCountExchange;
-import org.scopegate.valve.throttle.QuotaCountExchange.QuotaCount;
 
 /**
  * The valve's side of {@code POST /token/quota-counts}: the JSON it sends and reads, and the next key manager when

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scopegate.testsupport.ShippedConfiguration;
 
 /**
  * Configuration fails closed: a missing or invalid attribute stops the Host instead of starting an open gate.
@@ -130,7 +131,7 @@ public class TestScopeValveConfiguration {
     @Test
     void startWhenClientSecretIsTheShippedPlaceholderThenHostFailsToStart() throws Exception {
         // PREPARE: the value conf/catalina.properties.fragment ships, as an administrator who appended it would have it
-        valve.setClientSecret(TestPlaceholderSecrets.shippedProperties().get("scope.valve.clientSecret"));
+        valve.setClientSecret(ShippedConfiguration.valveClientSecret());
 
         // TEST + VERIFY
         assertStartFails("clientSecret is the documentation's placeholder");

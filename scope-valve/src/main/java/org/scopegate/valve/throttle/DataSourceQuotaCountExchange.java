@@ -17,10 +17,7 @@ package org.scopegate.valve.throttle;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -29,11 +26,14 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.common.store.QuotaCount;
+import org.scopegate.common.store.QuotaCountStore;
 
 /**
  * Exchanges quota counts through the store itself (the valve's {@code dataSourceName} mode): the same
- * {@code oauth_quota_count} rows and the same statements as the key manager's {@code /token/quota-counts}, so
- * gateways on one database (PostgreSQL, or Derby's network server) agree without any key manager.
+ * {@code oauth_quota_count} rows and the same statements ({@link QuotaCountStore}, shared with the token service) as
+ * the key manager's {@code /token/quota-counts}, so gateways on one database (PostgreSQL, or Derby's network server)
+ * agree without any key manager.
  */
 public final class DataSourceQuotaCountExchange implements QuotaCountExchange {
 
@@ -42,6 +42,7 @@ public final class DataSourceQuotaCountExchange implements QuotaCountExchange {
     private final Context namingContext;
     private final String dataSourceName;
     private final LongSupplier epochMillisClock;
+    private final QuotaCountStore quotaCounts = new QuotaCountStore();
 
 
     /**
@@ -63,7 +64,7 @@ public final class DataSourceQuotaCountExchange implements QuotaCountExchange {
             boolean autoCommit = conn.getAutoCommit();
             conn.setAutoCommit(false);
             try {
-                List<QuotaCount> answer = QuotaCountStatements.addAll(conn, counts, epochMillisClock.getAsLong());
+                List<QuotaCount> answer = quotaCounts.addAll(conn, counts, epochMillisClock.getAsLong());
                 conn.commit();
                 return answer;
             } catch (SQLException | RuntimeException e) {
@@ -97,85 +98,4 @@ public final class DataSourceQuotaCountExchange implements QuotaCountExchange {
         return dataSource.getConnection();
     }
 
-
-    /**
-     * The statements on {@code oauth_quota_count}, kept the same as the token service's {@code QuotaCountStore}.
-     */
-    static final class QuotaCountStatements {
-
-        private static final String ADD_SAME_WINDOW = "UPDATE oauth_quota_count SET requests = requests + ?, " +
-                "updated_at = ? WHERE counter_key = ? AND window_start = ?";
-        private static final String START_WINDOW = "UPDATE oauth_quota_count SET window_start = ?, requests = ?, " +
-                "updated_at = ? WHERE counter_key = ? AND window_start < ?";
-        private static final String ADD_LATER_WINDOW = "UPDATE oauth_quota_count SET requests = requests + ?, " +
-                "updated_at = ? WHERE counter_key = ?";
-        private static final String INSERT = "INSERT INTO oauth_quota_count (counter_key, window_start, requests, " +
-                "updated_at) VALUES (?, ?, ?, ?)";
-        private static final String SELECT = "SELECT window_start, requests FROM oauth_quota_count " +
-                "WHERE counter_key = ?";
-
-        private QuotaCountStatements() {
-        }
-
-
-        static List<QuotaCount> addAll(Connection conn, List<QuotaCount> counts, long now) throws SQLException {
-            List<QuotaCount> answer = new ArrayList<>(counts.size());
-            for (QuotaCount count : counts) {
-                if (count.requests() > 0) {
-                    add(conn, count, now);
-                }
-                try (PreparedStatement ps = conn.prepareStatement(SELECT)) {
-                    ps.setString(1, count.key());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            answer.add(new QuotaCount(count.key(), rs.getLong(1), rs.getLong(2)));
-                        }
-                    }
-                }
-            }
-            return answer;
-        }
-
-
-        private static void add(Connection conn, QuotaCount count, long now) throws SQLException {
-            if (update(conn, ADD_SAME_WINDOW, count.requests(), now, count.key(), count.windowStart()) ||
-                    startWindow(conn, count, now) ||
-                    update(conn, ADD_LATER_WINDOW, count.requests(), now, count.key(), -1)) {
-                return;
-            }
-            try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
-                ps.setString(1, count.key());
-                ps.setLong(2, count.windowStart());
-                ps.setLong(3, count.requests());
-                ps.setLong(4, now);
-                ps.executeUpdate();
-            }
-        }
-
-
-        private static boolean startWindow(Connection conn, QuotaCount count, long now) throws SQLException {
-            try (PreparedStatement ps = conn.prepareStatement(START_WINDOW)) {
-                ps.setLong(1, count.windowStart());
-                ps.setLong(2, count.requests());
-                ps.setLong(3, now);
-                ps.setString(4, count.key());
-                ps.setLong(5, count.windowStart());
-                return ps.executeUpdate() > 0;
-            }
-        }
-
-
-        private static boolean update(Connection conn, String sql, long requests, long now, String key,
-                long windowStart) throws SQLException {
-            try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                ps.setLong(1, requests);
-                ps.setLong(2, now);
-                ps.setString(3, key);
-                if (windowStart >= 0) {
-                    ps.setLong(4, windowStart);
-                }
-                return ps.executeUpdate() > 0;
-            }
-        }
-    }
 }

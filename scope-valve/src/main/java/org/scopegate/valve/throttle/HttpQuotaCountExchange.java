@@ -38,6 +38,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import org.apache.tomcat.util.res.StringManager;
+import org.scopegate.common.store.QuotaCount;
 
 /**
  * Exchanges quota counts with the key managers: {@code POST /token/quota-counts} (protocol.md section 3b), as the

@@ -18,6 +18,8 @@ package org.scopegate.valve.throttle;
 import java.io.IOException;
 import java.util.List;
 
+import org.scopegate.common.store.QuotaCount;
+
 /**
  * Where gateways add up what they served of each quota: the key managers' {@code /token/quota-counts}
  * ({@link HttpQuotaCountExchange}) or the store itself ({@link DataSourceQuotaCountExchange}). A count belongs to
@@ -42,14 +44,4 @@ public interface QuotaCountExchange {
      */
     String describe();
 
-
-    /**
-     * One counter's count.
-     *
-     * @param key         the counter: an application, or an application on a rule
-     * @param windowStart the window, epoch milliseconds of its start
-     * @param requests    requests served (added, in a report; in total, in an answer)
-     */
-    record QuotaCount(String key, long windowStart, long requests) {
-    }
 }

@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
 
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
-import org.scopegate.valve.throttle.QuotaCountExchange.QuotaCount;
+import org.scopegate.common.store.QuotaCount;
 
 /**
  * Makes several gateways enforce one quota together. Every {@code interval} ms it reports, per counter, what this

@@ -26,7 +26,7 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.scopegate.valve.throttle.QuotaCountExchange.QuotaCount;
+import org.scopegate.common.store.QuotaCount;
 
 /**
  * Two gateways (two throttles on one injected clock) enforcing one quota together through a shared count with the

@@ -28,9 +28,9 @@ import java.util.Set;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
+import org.scopegate.common.secret.PlaceholderSecrets;
 import org.scopegate.token.Messages;
 import org.scopegate.token.crypto.Digests;
-import org.scopegate.token.crypto.PlaceholderSecrets;
 import org.scopegate.token.crypto.SecretGenerator;
 
 /**

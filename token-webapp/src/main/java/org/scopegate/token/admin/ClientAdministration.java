@@ -26,9 +26,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.scopegate.common.secret.PlaceholderSecrets;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.crypto.Digests;
-import org.scopegate.token.crypto.PlaceholderSecrets;
 import org.scopegate.token.grant.GrantTypes;
 import org.scopegate.token.store.ApplicationRecord;
 import org.scopegate.token.store.ClientRecord;

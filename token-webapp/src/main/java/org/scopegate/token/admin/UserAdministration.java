@@ -112,6 +112,8 @@ public final class UserAdministration {
         Set<String> roles = body.strings("roles", AdminRequestBody.ROLE);
         String password = body.text("password", PasswordPolicy.MAX_LENGTH);
         if (password != null) {
+            // an unknown user is a 404 whatever the password, and costs no hash
+            find(username);
             checkPassword(username, password);
         }
         String hash = password == null ? null : service.hasher().hash(password);

@@ -130,6 +130,9 @@ public final class PostgresNotifications implements Runnable {
         boolean failing = false;
         while (!stopped) {
             try (Connection c = dataSource.getConnection()) {
+                // each statement commits at once: LISTEN takes effect, and pg_stat_activity shows it as the
+                // session's last statement (the pool restores its default when the connection comes back)
+                c.setAutoCommit(true);
                 Object pg = unwrap(c);
                 Method getNotifications = pg.getClass().getMethod("getNotifications", int.class);
                 listen(c, "LISTEN " + RevocationEventStore.NOTIFY_CHANNEL);
@@ -177,10 +180,6 @@ public final class PostgresNotifications implements Runnable {
     private static void listen(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
-        }
-        if (!c.getAutoCommit()) {
-            // LISTEN takes effect at commit
-            c.commit();
         }
     }
 

@@ -157,6 +157,9 @@ public final class StoreStarter {
         StoreDialect dialect;
         try (Connection connection = database.getDataSource().getConnection()) {
             dialect = StoreDialect.of(connection);
+            if (UnwrappedConnections.wrappedForWantOfAccess(connection)) {
+                log.info(Messages.get("storeStarter.wrappedStatements"));
+            }
         }
         MigrateResult result = SchemaMigrator.migrate(database.getDataSource(), classLoader);
         database.callUnchecked(c -> {

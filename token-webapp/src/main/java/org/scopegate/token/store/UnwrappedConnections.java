@@ -15,7 +15,11 @@
  */
 package org.scopegate.token.store;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.sql.Connection;
+import java.util.Arrays;
 
 import org.apache.commons.dbcp2.DelegatingConnection;
 import org.apache.commons.dbcp2.PoolableConnection;
@@ -34,9 +38,28 @@ import org.apache.commons.dbcp2.PoolableConnection;
  * once).
  * <p>
  * Transactions stay on the borrowed connection (same physical connection): the work may commit or roll back on
- * either. A connection of another pool (a JNDI DataSource of the administrator's) is used as it is.
+ * either.
+ * <p>
+ * Tomcat's own pool (its DBCP2 fork, {@code org.apache.tomcat.dbcp.dbcp2}, behind a JNDI {@code Resource}) has the same
+ * wrappers; its classes are the container's, not on the webapp's compile path, so its connections are unwrapped
+ * through the public {@code getDelegate()} found by reflection. It gives its delegate only when the Resource says
+ * {@code accessToUnderlyingConnectionAllowed="true"}; otherwise, and for any other pool, the borrowed connection is
+ * used as it is.
  */
 final class UnwrappedConnections {
+
+    private static final String TOMCAT_DBCP = "org.apache.tomcat.dbcp.dbcp2.";
+    private static final String COMMONS_DBCP = "org.apache.commons.dbcp2.";
+
+    /**
+     * {@code getDelegate()} of Tomcat's {@code DelegatingConnection} per connection class met (no handle: not one of
+     * Tomcat's); copied on write, a few entries. Not a {@code ClassValue}: one of the webapp's keyed on the container's
+     * classes would keep the webapp's class loader alive after an undeploy.
+     */
+    private static volatile Getter[] getters = new Getter[0];
+
+    private record Getter(Class<?> type, MethodHandle getDelegate) {
+    }
 
     private UnwrappedConnections() {
     }
@@ -53,6 +76,63 @@ final class UnwrappedConnections {
                 return below;
             }
         }
+        Connection pooled = tomcatDelegate(borrowed);
+        if (pooled != null && pooled.getClass().getName().equals(TOMCAT_DBCP + "PoolableConnection")) {
+            Connection below = tomcatDelegate(pooled);
+            if (below != null) {
+                return below;
+            }
+        }
         return borrowed;
+    }
+
+    /**
+     * @param borrowed a connection from a DataSource
+     * @return whether it comes from Tomcat's or Commons' DBCP2 pool and its statements are prepared on the pool's
+     *         wrappers all the same, because the pool does not give access to its underlying connections
+     */
+    static boolean wrappedForWantOfAccess(Connection borrowed) {
+        String pool = borrowed.getClass().getName();
+        return (pool.startsWith(TOMCAT_DBCP) || pool.startsWith(COMMONS_DBCP)) && forStatements(borrowed) == borrowed;
+    }
+
+    private static Connection tomcatDelegate(Connection c) {
+        MethodHandle getDelegate = getDelegateOf(c.getClass());
+        if (getDelegate == null) {
+            return null;
+        }
+        try {
+            return (Connection) getDelegate.invoke(c);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    private static MethodHandle getDelegateOf(Class<?> type) {
+        Getter[] known = getters;
+        for (Getter g : known) {
+            if (g.type() == type) {
+                return g.getDelegate();
+            }
+        }
+        MethodHandle found = null;
+        for (Class<?> c = type; c != null && found == null; c = c.getSuperclass()) {
+            if (c.getName().equals(TOMCAT_DBCP + "DelegatingConnection")) {
+                try {
+                    found = MethodHandles.publicLookup().findVirtual(c, "getDelegate",
+                            MethodType.methodType(Connection.class));
+                } catch (ReflectiveOperationException e) {
+                    break;
+                }
+            }
+        }
+        if (known.length < 16) {
+            Getter[] more = Arrays.copyOf(known, known.length + 1);
+            more[known.length] = new Getter(type, found);
+            getters = more;
+        }
+        return found;
     }
 }

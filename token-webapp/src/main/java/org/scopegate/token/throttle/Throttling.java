@@ -15,7 +15,7 @@
  */
 package org.scopegate.token.throttle;
 
-import org.scopegate.token.store.QuotaCountStore;
+import org.scopegate.common.store.QuotaCountStore;
 import org.scopegate.token.store.TierStore;
 
 /**

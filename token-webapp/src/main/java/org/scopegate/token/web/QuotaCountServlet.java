@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.scopegate.common.store.QuotaCount;
 import org.scopegate.token.protocol.OAuthException;
-import org.scopegate.token.store.QuotaCountStore.QuotaCount;
 
 /**
  * {@code POST /token/quota-counts} (protocol.md section 3b): where scope valves on several gateways add up the

@@ -39,6 +39,7 @@ import jakarta.servlet.ServletContextListener;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
+import org.scopegate.common.store.QuotaCountStore;
 import org.scopegate.token.Messages;
 import org.scopegate.token.TokenService;
 import org.scopegate.token.admin.AdminSecret;
@@ -69,7 +70,6 @@ import org.scopegate.token.store.ClientStore;
 import org.scopegate.token.store.DataSources;
 import org.scopegate.token.store.Database;
 import org.scopegate.token.store.LiveTokenCounter;
-import org.scopegate.token.store.QuotaCountStore;
 import org.scopegate.token.store.RevocationCause;
 import org.scopegate.token.store.RevocationEventStore;
 import org.scopegate.token.store.ScopeStore;

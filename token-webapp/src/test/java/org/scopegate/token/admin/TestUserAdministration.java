@@ -210,6 +210,18 @@ public class TestUserAdministration {
     }
 
     @Test
+    public void patchUserWhenUnknownThenNotFoundWhateverThePassword() {
+        // TEST
+        HttpResponse<String> weak = server.admin("PATCH", "/users/nobody-here", "{\"password\":\"Password123!\"}");
+        HttpResponse<String> strong = server.admin("PATCH", "/users/nobody-here", "{\"password\":\"" + PASSWORD + "\"}");
+
+        // VERIFY
+        assertError(weak, 404, "not_found");
+        assertError(strong, 404, "not_found");
+        Assertions.assertEquals(404, server.admin("GET", "/users/nobody-here", null).statusCode());
+    }
+
+    @Test
     public void createUserWhenNamedAdminThenConflict() {
         // TEST
         HttpResponse<String> user = server.admin("POST", "/users",

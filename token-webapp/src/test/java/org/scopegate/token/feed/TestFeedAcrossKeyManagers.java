@@ -18,6 +18,11 @@ package org.scopegate.token.feed;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -140,8 +145,9 @@ public class TestFeedAcrossKeyManagers {
     void listenWhenItsConnectionIsKilledThenItListensAgainAndEventsStillArriveByNotification() throws Exception {
         try (EventStreamClient atB = stream(b)) {
             // PREPARE: every connection to the database killed, the listening ones included
+            Timestamp killedAt = databaseNow();
             PostgresCluster.shared().terminateConnections(kms.database().name());
-            Thread.sleep(3000);
+            awaitListeners(2, killedAt, 10_000);
             String token = token(a);
 
             // TEST
@@ -152,6 +158,37 @@ public class TestFeedAcrossKeyManagers {
             Assertions.assertNotNull(batch, "no event within 2 s after the listening connection was killed");
             Assertions.assertEquals(Digests.sha256Hex(token), batch.get("events").get(0).get("value").asText());
         }
+    }
+
+    private static Timestamp databaseNow() throws Exception {
+        try (Connection c = PostgresCluster.shared().connect(kms.database().name());
+                Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /** Waits until as many sessions of the key managers' database, opened since the time given, listen. */
+    private static void awaitListeners(int count, Timestamp since, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        int listening = 0;
+        try (Connection c = PostgresCluster.shared().connect(kms.database().name());
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %' "
+                        + "AND backend_start > ?")) {
+            ps.setTimestamp(1, since);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    listening = rs.getInt(1);
+                }
+                if (listening >= count) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        }
+        Assertions.fail(listening + " of " + count + " key managers listen again " + millis + " ms after the kill");
     }
 
     /** The values of the next events of a stream, in order, with their ids strictly increasing. */

@@ -15,11 +15,19 @@
  */
 package org.scopegate.token.store;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import org.apache.commons.dbcp2.DelegatingStatement;
 import org.apache.derby.jdbc.EmbeddedDataSource;
@@ -27,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.scopegate.testsupport.TestDatabase;
 import org.scopegate.token.config.JdbcSettings;
 
@@ -107,6 +117,96 @@ public class TestUnwrappedConnections {
         // ACT + ASSERT
         try (Connection c = other.getConnection()) {
             Assertions.assertSame(c, UnwrappedConnections.forStatements(c));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"11", "10.1"})
+    public void connectionOfTomcatsPoolWithAccessThenStatementsOfTheDriverAndTransactionsOfBorrowedHold(String tomcat)
+            throws Exception {
+        // PREPARE: Tomcat's own pool as a JNDI Resource makes it, with accessToUnderlyingConnectionAllowed="true"
+        try (TomcatPool tomcatPool = new TomcatPool(tomcat, "with", true)) {
+            try (Connection borrowed = tomcatPool.dataSource().getConnection()) {
+                // ACT
+                Connection below = UnwrappedConnections.forStatements(borrowed);
+                insert(below, 1);
+                borrowed.commit();
+                insert(UnwrappedConnections.forStatements(borrowed), 2);
+                borrowed.rollback();
+
+                // ASSERT
+                Assertions.assertNotSame(borrowed, below);
+                try (PreparedStatement ps = below.prepareStatement("SELECT id FROM unwrapped")) {
+                    Assertions.assertTrue(ps.getClass().getName().startsWith("org.apache.derby."),
+                            "not the driver's own statement: " + ps.getClass().getName());
+                }
+                Assertions.assertFalse(UnwrappedConnections.wrappedForWantOfAccess(borrowed));
+            }
+            Assertions.assertEquals(List.of(1), tomcatPool.ids(), "the rolled back row is not there");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"11", "10.1"})
+    public void connectionOfTomcatsPoolWithoutAccessThenUsedAsItIsAndSaidSo(String tomcat) throws Exception {
+        // PREPARE: the Resource without accessToUnderlyingConnectionAllowed (Tomcat's default: false)
+        try (TomcatPool tomcatPool = new TomcatPool(tomcat, "without", false);
+                Connection borrowed = tomcatPool.dataSource().getConnection()) {
+            // ACT + ASSERT
+            Assertions.assertSame(borrowed, UnwrappedConnections.forStatements(borrowed));
+            Assertions.assertTrue(UnwrappedConnections.wrappedForWantOfAccess(borrowed));
+        }
+    }
+
+    /**
+     * Tomcat's DBCP2 fork ({@code lib/tomcat-dbcp.jar} of the distribution, unpacked by the build into
+     * target/tomcat-dbcp), in a class loader of its own as the container's are, on an in-memory Derby database.
+     */
+    private static final class TomcatPool implements AutoCloseable {
+
+        private final URLClassLoader loader;
+        private final DataSource dataSource;
+
+        TomcatPool(String tomcat, String name, boolean access) throws Exception {
+            Path jar;
+            try (Stream<Path> found = Files.walk(Path.of("target", "tomcat-dbcp", tomcat))) {
+                jar = found.filter(p -> p.getFileName().toString().equals("tomcat-dbcp.jar")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no tomcat-dbcp.jar of Tomcat " + tomcat
+                                + " under target/tomcat-dbcp (unpacked by the build's generate-test-resources)"));
+            }
+            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, TestUnwrappedConnections.class.getClassLoader());
+            Class<?> type = loader.loadClass("org.apache.tomcat.dbcp.dbcp2.BasicDataSource");
+            dataSource = (DataSource) type.getConstructor().newInstance();
+            type.getMethod("setDriverClassName", String.class).invoke(dataSource, "org.apache.derby.jdbc.EmbeddedDriver");
+            type.getMethod("setUrl", String.class).invoke(dataSource,
+                    "jdbc:derby:memory:tomcat-pool-" + tomcat + "-" + name + ";create=true");
+            type.getMethod("setDefaultAutoCommit", Boolean.class).invoke(dataSource, Boolean.FALSE);
+            type.getMethod("setAccessToUnderlyingConnectionAllowed", boolean.class).invoke(dataSource, access);
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE unwrapped (id INT PRIMARY KEY)");
+                c.commit();
+            }
+        }
+
+        DataSource dataSource() {
+            return dataSource;
+        }
+
+        List<Integer> ids() throws Exception {
+            List<Integer> ids = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT id FROM unwrapped ORDER BY id")) {
+                while (rs.next()) {
+                    ids.add(Integer.valueOf(rs.getInt(1)));
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public void close() throws Exception {
+            ((AutoCloseable) dataSource).close();
+            loader.close();
         }
     }
 

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.ShippedConfiguration;
 import org.scopegate.token.EmbeddedTokenServer;
-import org.scopegate.token.crypto.TestPlaceholderSecrets;
 
 /**
  * The admin API over HTTP (protocol.md section 6).
@@ -175,7 +175,7 @@ public class TestAdminServlet {
     @Test
     public void createClientWhenGivenSecretIsADocumentedPlaceholderThenBadRequestAndNothingStored() throws Exception {
         // PREPARE: the fragment's value, as an administrator who registered the valve before replacing it would send
-        String shipped = TestPlaceholderSecrets.shippedValveSecret();
+        String shipped = ShippedConfiguration.valveClientSecret();
         for (String placeholder : new String[] {shipped, "change_me_to_something_random_and_long_enough"}) {
             String id = "valve-" + Integer.toHexString(placeholder.hashCode());
 

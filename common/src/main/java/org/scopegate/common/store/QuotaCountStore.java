@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.store;
+package org.scopegate.common.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,8 +24,9 @@ import java.util.List;
 
 /**
  * JDBC access to {@code oauth_quota_count}: the requests the scope valves (gateways) served per counter and window,
- * added up so that several gateways enforce one quota together. The scope valve's {@code dataSourceName} mode runs
- * the same statements on the same rows.
+ * added up so that several gateways enforce one quota together. The token service runs these statements for
+ * {@code POST /token/quota-counts}; the scope valve's {@code dataSourceName} mode runs the very same ones on the same
+ * rows (its relocated copy), so both ways of counting agree. The table belongs to the token service's migrations.
  */
 public final class QuotaCountStore {
 
@@ -105,15 +106,5 @@ public final class QuotaCountStore {
             }
             return ps.executeUpdate() > 0;
         }
-    }
-
-    /**
-     * One counter's count.
-     *
-     * @param key the counter
-     * @param windowStart its window, epoch milliseconds of the start
-     * @param requests requests served (added, in a report; in all, in an answer)
-     */
-    public record QuotaCount(String key, long windowStart, long requests) {
     }
 }

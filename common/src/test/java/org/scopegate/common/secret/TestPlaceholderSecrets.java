@@ -13,57 +13,27 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.valve;
+package org.scopegate.common.secret;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.scopegate.testsupport.ShippedConfiguration;
 
 /**
- * The valve's list of documented placeholder secrets, checked against what {@code conf/} really ships.
+ * The documented placeholder secrets (one list for the token service and the valve), checked against what
+ * {@code conf/} really ships.
  */
 public class TestPlaceholderSecrets {
-
-    /** The fragment an administrator appends to {@code catalina.properties}. */
-    static final Path FRAGMENT = Path.of("../conf/catalina.properties.fragment");
-
-
-    /**
-     * @return the secrets and passwords the fragment sets, active or commented out ({@code # name=value})
-     * @throws IOException when the fragment cannot be read
-     */
-    static Map<String, String> shippedProperties() throws IOException {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(FRAGMENT, StandardCharsets.UTF_8)) {
-            String l = line.replaceFirst("^#\\s?", "").strip();
-            if (l.matches("[a-zA-Z]\\w*(\\.\\w+)+=\\S+")) {
-                Properties p = new Properties();
-                try (Reader r = new StringReader(l)) {
-                    p.load(r);
-                }
-                p.forEach((k, v) -> values.put((String) k, (String) v));
-            }
-        }
-        return values;
-    }
-
 
     @Test
     void isPlaceholderWhenFragmentShipsASecretOrPasswordThenTrue() throws Exception {
         // PREPARE
-        Map<String, String> shipped = shippedProperties();
+        Map<String, String> shipped = ShippedConfiguration.catalinaProperties();
         Assertions.assertTrue(shipped.containsKey("scope.valve.clientSecret"), shipped::toString);
 
-        // TEST + VERIFY: every secret the fragment shows is one the valve refuses
+        // TEST + VERIFY: every secret the fragment shows is one the valve and the token service refuse
         shipped.forEach((name, value) -> {
             if (name.toLowerCase().contains("secret") || name.toLowerCase().contains("password")) {
                 Assertions.assertTrue(PlaceholderSecrets.isPlaceholder(value), name + "=" + value);
@@ -75,7 +45,7 @@ public class TestPlaceholderSecrets {
     @Test
     void isPlaceholderWhenSpelledWithOtherCaseOrSeparatorsThenTrue() {
         for (String s : new String[] {"CHANGE-ME", "change-me", "CHANGE_ME_please_0123456789abcdefghij", "ChangeMe",
-                " change me ", "changeme-at-least-32-random-characters"}) {
+                " change me ", "changeme-at-least-32-random-characters", "change_me_0123456789abcdefghijklmnopq"}) {
             Assertions.assertTrue(PlaceholderSecrets.isPlaceholder(s), s);
         }
     }

@@ -1,5 +1,5 @@
 /*
- * ScopeGate: an OAuth 2.0 token service and scope gate for Apache Tomcat.
+ * Copyright the ScopeGate authors.
  *
  * Licensed under the Apache License, Version 2.0 (the "License");
  * you may not use this file except in compliance with the License.
@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.scopegate.token.crypto;
+package org.scopegate.common.secret;
 
 import java.util.List;
 import java.util.Locale;
@@ -21,16 +21,16 @@ import java.util.Locale;
 /**
  * The values that ScopeGate's own documentation shows in place of a secret ({@code conf/catalina.properties.fragment}
  * ships {@code scope.valve.clientSecret=CHANGE-ME-at-least-32-random-characters}). A secret every reader of the
- * documentation knows is no secret: the admin API refuses to store one as a consumer secret, and the webapp refuses
- * to start with one as its admin secret. Written out again, deliberately, in the valve's
- * {@code org.scopegate.valve.PlaceholderSecrets}: the valve shares no classes with the WAR.
+ * documentation knows is no secret: a valve configured with one refuses to start, the admin API refuses to store one
+ * as a consumer secret, and the token service refuses to start with one as its admin secret. One list for both:
+ * scope-valve.jar carries its own relocated copy of this class, so the valve still loads nothing of the WAR's.
  */
 public final class PlaceholderSecrets {
 
     /**
      * The placeholders the documentation uses, compared without case and ignoring every character that is not a
      * letter or a digit, so that {@code change_me…} or {@code ChangeMe…} are caught too; a value that starts with one
-     * of them is a placeholder. A new placeholder in {@code conf/} or {@code docs/} goes here and in the valve's list.
+     * of them is a placeholder. A new placeholder in {@code conf/} or {@code docs/} goes here.
      */
     private static final List<String> PREFIXES = List.of("CHANGE-ME");
 
@@ -39,7 +39,8 @@ public final class PlaceholderSecrets {
 
 
     /**
-     * @param secret a secret someone chose
+     * @param secret a configured or chosen secret
+     *
      * @return whether it is a documented placeholder rather than a secret
      */
     public static boolean isPlaceholder(String secret) {
