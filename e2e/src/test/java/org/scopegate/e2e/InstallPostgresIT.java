@@ -15,10 +15,12 @@
  */
 package org.scopegate.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +44,10 @@ import org.scopegate.testsupport.PostgresCluster;
  * {@code catalina.sh start}. Shows: the driver jar in {@code $CATALINA_HOME/lib}, the global DataSource in
  * {@code server.xml} with the password only in {@code catalina.properties} (owner-only), the schema created by the
  * webapp in that database and owned by that role, no Derby database made, and tokens issued, introspected and
- * revoked with their rows in PostgreSQL; the password in no log and no output.
+ * revoked with their rows in PostgreSQL; the password in no log and no output. The role's password holds what a
+ * properties file read as ISO-8859-1 would change (a leading space, a backslash, {@code # : = !}, Latin-1, other
+ * Unicode and a character beyond the BMP) and reaches PostgreSQL unchanged; a password with {@code ${} (which Tomcat
+ * would replace when it reads server.xml) is refused before anything changes.
  */
 class InstallPostgresIT {
 
@@ -52,8 +58,11 @@ class InstallPostgresIT {
     private static final String METADATA_URL = BASE_URL + "/token/.well-known/oauth-authorization-server";
     private static final String ROLE = "token_service";
     private static final String DATABASE = "scopegate";
-    /** Characters a properties file and an XML attribute treat specially. */
-    private static final String PASSWORD = "Store pass\\word #1: x=y! & <" + Long.toHexString(System.nanoTime());
+    /** In the password only: it must appear in no log and no output. */
+    private static final String MARKER = "pw-" + Long.toHexString(System.nanoTime());
+    /** Characters a properties file (ISO-8859-1, {@code \\uXXXX}) and an XML attribute treat specially. */
+    private static final String PASSWORD = " P\u00e4ssw\u00f6rd-\u20ac-\u5bc6\u7801 \\ #1: x=y! & <" + MARKER
+            + "\ud834\udd1e";
 
     private static PostgresCluster cluster;
     private static InstalledTomcat tomcat;
@@ -92,7 +101,7 @@ class InstallPostgresIT {
 
         // VERIFY: what the README says it does
         assertEquals(0, install.exit(), install.output());
-        assertFalse(install.output().contains(PASSWORD), "the password was printed");
+        assertFalse(install.output().contains(MARKER), "the password was printed");
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
             assertEquals(1, lib.filter(p -> p.getFileName().toString().matches("postgresql-[0-9.]+\\.jar")).count(),
                     "the PostgreSQL driver in $CATALINA_HOME/lib");
@@ -103,6 +112,11 @@ class InstallPostgresIT {
                 && xml.contains("password=\"${scopegate.store.password}\""), xml);
         Path props = home.resolve("conf/catalina.properties");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(props)));
+        Properties catalina = new Properties();
+        try (InputStream in = Files.newInputStream(props)) {
+            catalina.load(in); // as Tomcat's CatalinaProperties does
+        }
+        assertEquals(PASSWORD, catalina.getProperty("scopegate.store.password"), "the password as Tomcat reads it");
         String tokenXml = Files.readString(home.resolve("conf/Catalina/localhost/token.xml"));
         assertTrue(tokenXml.contains("global=\"jdbc/OAuthStore\"") && tokenXml.contains("dataSourceName"), tokenXml);
 
@@ -135,9 +149,27 @@ class InstallPostgresIT {
         assertTrue(out.contains("Token store open"), out);
         assertFalse(out.contains("does not give access to its underlying connections"), out);
         for (Path log : tomcat.logs()) {
-            assertFalse(Files.readString(log, StandardCharsets.ISO_8859_1).contains(PASSWORD),
-                    "the password in " + log);
+            assertFalse(Files.readString(log, StandardCharsets.ISO_8859_1).contains(MARKER), "the password in " + log);
         }
+    }
+
+    @Test
+    void installWhenPasswordHoldsPropertyReferenceThenRefusedAndNothingChanged() throws Exception {
+        // PREPARE: Tomcat 10.1 and 11 replace ${name} in server.xml again after ${scopegate.store.password}
+        String url = "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/" + DATABASE;
+        byte[] serverXml = Files.readAllBytes(home.resolve("conf/server.xml"));
+        byte[] props = Files.readAllBytes(home.resolve("conf/catalina.properties"));
+
+        // TEST
+        DemoServer.Result install = tomcat.install("pass-${catalina.base}-" + MARKER + "\n", "--no-valve",
+                "--jdbc-url", url, "--jdbc-user", ROLE, "--jdbc-password-file", "-", home.toString());
+
+        // VERIFY
+        assertEquals(1, install.exit(), install.output());
+        assertTrue(install.output().contains("contains '${', which Tomcat would replace"), install.output());
+        assertFalse(install.output().contains(MARKER), "the password was printed");
+        assertArrayEquals(serverXml, Files.readAllBytes(home.resolve("conf/server.xml")));
+        assertArrayEquals(props, Files.readAllBytes(home.resolve("conf/catalina.properties")));
     }
 
     private static String single(Connection c, String sql) throws Exception {
