@@ -81,19 +81,13 @@ class InstallJndiIT {
         DemoServer.Result app = tomcat.tokenctl(null, "client", "add", "billing", "--grant-types", "client_credentials",
                 "--introspect");
         assertEquals(0, app.exit(), app.output());
-        String basic = Http.basic(InstalledTomcat.field(app.output(), "client_id"),
-                InstalledTomcat.field(app.output(), "client_secret"));
-        Http.Response grant = tomcat.http().postForm(TOKEN_URL, basic, "grant_type=client_credentials");
-        assertEquals(200, grant.status(), grant.body());
-        String token = grant.json().get("access_token").asText();
-        Http.Response active = tomcat.http().postForm(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
-        Http.Response revoke = tomcat.http().postForm(TOKEN_URL + "/revoke", basic, "token=" + Http.form(token));
-        Http.Response revoked = tomcat.http().postForm(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
+        InstalledTomcat.TokenLife life = tomcat.tokenLife(TOKEN_URL, app);
+        assertEquals(200, life.grant().status(), life.grant().body());
 
         // VERIFY: the store is the Resource's database, reached below Tomcat's pool
-        assertTrue(active.json().get("active").asBoolean(), active.body());
-        assertEquals(200, revoke.status(), revoke.body());
-        assertFalse(revoked.json().get("active").asBoolean(), revoked.body());
+        assertTrue(life.active().json().get("active").asBoolean(), life.active().body());
+        assertEquals(200, life.revoke().status(), life.revoke().body());
+        assertFalse(life.revoked().json().get("active").asBoolean(), life.revoked().body());
         assertTrue(Files.isDirectory(home.resolve("data/oauth/seg0")), "no Derby database where the Resource says");
         String out = Files.readString(home.resolve("logs/catalina.out"), StandardCharsets.ISO_8859_1);
         assertTrue(out.contains("Using the DataSource [java:comp/env/jdbc/OAuthStore]"), out);

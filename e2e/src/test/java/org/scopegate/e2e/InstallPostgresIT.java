@@ -125,18 +125,13 @@ class InstallPostgresIT {
         DemoServer.Result app = tomcat.tokenctl(null, "client", "add", "billing", "--grant-types", "client_credentials",
                 "--introspect");
         assertEquals(0, app.exit(), app.output());
-        String basic = Http.basic(InstalledTomcat.field(app.output(), "client_id"), InstalledTomcat.field(app.output(), "client_secret"));
-        Http.Response grant = tomcat.http().postForm(TOKEN_URL, basic, "grant_type=client_credentials");
-        assertEquals(200, grant.status(), grant.body());
-        String token = grant.json().get("access_token").asText();
-        Http.Response active = tomcat.http().postForm(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
-        Http.Response revoke = tomcat.http().postForm(TOKEN_URL + "/revoke", basic, "token=" + Http.form(token));
-        Http.Response revoked = tomcat.http().postForm(TOKEN_URL + "/introspect", basic, "token=" + Http.form(token));
+        InstalledTomcat.TokenLife life = tomcat.tokenLife(TOKEN_URL, app);
+        assertEquals(200, life.grant().status(), life.grant().body());
 
         // VERIFY: the token service answers from that PostgreSQL database, and nothing went to Derby
-        assertTrue(active.json().get("active").asBoolean(), active.body());
-        assertEquals(200, revoke.status(), revoke.body());
-        assertFalse(revoked.json().get("active").asBoolean(), revoked.body());
+        assertTrue(life.active().json().get("active").asBoolean(), life.active().body());
+        assertEquals(200, life.revoke().status(), life.revoke().body());
+        assertFalse(life.revoked().json().get("active").asBoolean(), life.revoked().body());
         try (Connection c = cluster.connect(DATABASE)) {
             assertEquals(ROLE, single(c, "SELECT tableowner FROM pg_tables WHERE tablename = 'oauth_token'"));
             assertEquals("1", single(c, "SELECT COUNT(*) FROM oauth_client WHERE name = 'billing'"));

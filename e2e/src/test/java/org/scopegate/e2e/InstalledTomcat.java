@@ -334,4 +334,29 @@ final class InstalledTomcat implements AutoCloseable {
         assertTrue(m.find(), () -> "no " + field + " in:\n" + output);
         return m.group(1);
     }
+
+    /**
+     * A token's life at the installed token service, as a client sees it: issued (client credentials), introspected,
+     * revoked, introspected again.
+     *
+     * @param tokenUrl the token endpoint
+     * @param app      tokenctl's output for an application allowed client_credentials and introspection
+     * @return the four answers
+     */
+    TokenLife tokenLife(String tokenUrl, DemoServer.Result app) throws Exception {
+        String basic = Http.basic(field(app.output(), "client_id"), field(app.output(), "client_secret"));
+        Http.Response grant = http().postForm(tokenUrl, basic, "grant_type=client_credentials");
+        if (grant.status() != 200) {
+            return new TokenLife(grant, null, null, null);
+        }
+        String token = "token=" + Http.form(grant.json().get("access_token").asText());
+        Http.Response active = http().postForm(tokenUrl + "/introspect", basic, token);
+        Http.Response revoke = http().postForm(tokenUrl + "/revoke", basic, token);
+        Http.Response revoked = http().postForm(tokenUrl + "/introspect", basic, token);
+        return new TokenLife(grant, active, revoke, revoked);
+    }
+
+    /** The answers of {@link #tokenLife}: after a refused grant, only {@code grant}. */
+    record TokenLife(Http.Response grant, Http.Response active, Http.Response revoke, Http.Response revoked) {
+    }
 }
