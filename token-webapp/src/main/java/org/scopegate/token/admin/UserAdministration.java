@@ -87,8 +87,14 @@ public final class UserAdministration {
             throw AdminException.badRequest("username must not start or end with spaces");
         }
         String password = body.requiredText("password", PasswordPolicy.MAX_LENGTH);
-        checkPassword(username, password);
         Set<String> roles = body.strings("roles", AdminRequestBody.ROLE);
+        // a taken name is a 409 whatever the password, and costs neither the strength check nor a hash (checked
+        // again below, in the transaction that inserts)
+        service.database().call(c -> {
+            requireFreeName(c, username);
+            return null;
+        });
+        checkPassword(username, password);
         Set<String> newRoles = roles == null ? Set.of() : roles;
         String hash = service.hasher().hash(password);
         long now = service.clock().getAsLong();

@@ -16,11 +16,14 @@
 package org.scopegate.token.password;
 
 import java.lang.ref.SoftReference;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import me.gosimple.nbvcxz.Nbvcxz;
 import me.gosimple.nbvcxz.resources.ConfigurationBuilder;
+import me.gosimple.nbvcxz.resources.Dictionary;
+import me.gosimple.nbvcxz.resources.DictionaryUtil;
 import me.gosimple.nbvcxz.resources.Feedback;
 import me.gosimple.nbvcxz.scoring.Result;
 
@@ -32,8 +35,11 @@ import me.gosimple.nbvcxz.scoring.Result;
  * names and surnames, keyboard patterns, sequences, dates, leet substitutions) must leave at least
  * {@value #MIN_ENTROPY_BITS} bits of entropy. {@code Password123!} is refused, with nbvcxz's own explanation.
  * <p>
- * The estimator's dictionaries take about 20 MiB of heap once loaded: they are loaded at the first password to check
+ * The estimator's dictionaries take about 25 MiB of heap once loaded: they are loaded at the first password to check
  * and held softly, so that a heap under pressure can take them back (they are loaded again when next needed).
+ * nbvcxz itself loads its default dictionaries into a static list the first time its {@code ConfigurationBuilder} is
+ * used, which would hold them for as long as the webapp runs: the estimator takes them from there and empties that
+ * list, so that only the soft reference holds them.
  */
 public final class PasswordPolicy {
 
@@ -103,11 +109,42 @@ public final class PasswordPolicy {
         synchronized (LOCK) {
             Nbvcxz nbvcxz = estimator.get();
             if (nbvcxz == null) {
-                nbvcxz = new Nbvcxz(new ConfigurationBuilder().setLocale(Locale.ENGLISH)
+                ConfigurationBuilder builder = new ConfigurationBuilder();
+                List<Dictionary> libraryHeld = ConfigurationBuilder.getDefaultDictionaries();
+                List<Dictionary> dictionaries = libraryHeld.isEmpty() ? loadDictionaries() : new ArrayList<>(libraryHeld);
+                libraryHeld.clear();
+                nbvcxz = new Nbvcxz(builder.setLocale(Locale.ENGLISH).setDictionaries(dictionaries)
                         .setMinimumEntropy(Double.valueOf(MIN_ENTROPY_BITS)).createConfiguration());
                 estimator = new SoftReference<>(nbvcxz);
             }
             return nbvcxz;
+        }
+    }
+
+    /** nbvcxz's default dictionaries (those of its {@code ConfigurationBuilder}, 1.5.x), loaded again. */
+    static List<Dictionary> loadDictionaries() {
+        List<Dictionary> dictionaries = new ArrayList<>();
+        dictionaries.add(new Dictionary("passwords", DictionaryUtil.loadRankedDictionary(DictionaryUtil.passwords), false));
+        dictionaries.add(new Dictionary("male_names", DictionaryUtil.loadRankedDictionary(DictionaryUtil.male_names), false));
+        dictionaries.add(new Dictionary("female_names", DictionaryUtil.loadRankedDictionary(DictionaryUtil.female_names),
+                false));
+        dictionaries.add(new Dictionary("surnames", DictionaryUtil.loadRankedDictionary(DictionaryUtil.surnames), false));
+        dictionaries.add(new Dictionary("english", DictionaryUtil.loadRankedDictionary(DictionaryUtil.english), false));
+        dictionaries.add(new Dictionary("eff_large", DictionaryUtil.loadUnrankedDictionary(DictionaryUtil.eff_large), false));
+        return dictionaries;
+    }
+
+    /** Drops the estimator, as a heap under pressure would (for tests). */
+    static void forgetEstimator() {
+        synchronized (LOCK) {
+            estimator.clear();
+        }
+    }
+
+    /** @return the estimator if loaded, else null (for tests) */
+    static Nbvcxz loadedEstimator() {
+        synchronized (LOCK) {
+            return estimator.get();
         }
     }
 }

@@ -222,6 +222,26 @@ public class TestUserAdministration {
     }
 
     @Test
+    public void createUserWhenNameTakenThenConflictWhateverThePasswordAndNoHash() {
+        // PREPARE
+        server.createUser("ulla", PASSWORD);
+        long hashes = EmbeddedTokenServer.json(server.admin("GET", "/password-hash", null)).get("hashes").asLong();
+
+        // TEST
+        HttpResponse<String> weak = server.admin("POST", "/users", "{\"username\":\"ULLA\",\"password\":\"Password123!\"}");
+        HttpResponse<String> strong = server.admin("POST", "/users",
+                "{\"username\":\"ulla\",\"password\":\"" + PASSWORD + "x\"}");
+
+        // VERIFY
+        assertError(weak, 409, "conflict");
+        assertError(strong, 409, "conflict");
+        Assertions.assertEquals(hashes,
+                EmbeddedTokenServer.json(server.admin("GET", "/password-hash", null)).get("hashes").asLong());
+        Assertions.assertEquals(200, new SessionClient(server).signIn("ulla", PASSWORD).statusCode(),
+                "the user is unchanged");
+    }
+
+    @Test
     public void createUserWhenNamedAdminThenConflict() {
         // TEST
         HttpResponse<String> user = server.admin("POST", "/users",

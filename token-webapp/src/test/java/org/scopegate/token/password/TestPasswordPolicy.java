@@ -16,6 +16,18 @@
 package org.scopegate.token.password;
 
 import org.junit.jupiter.api.Assertions;
+import java.io.File;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import me.gosimple.nbvcxz.Nbvcxz;
+import me.gosimple.nbvcxz.resources.ConfigurationBuilder;
+import me.gosimple.nbvcxz.resources.Dictionary;
+import me.gosimple.nbvcxz.resources.DictionaryUtil;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,5 +89,54 @@ public class TestPasswordPolicy {
         policy.check("alice", "violet-harbour-42-tram");
         policy.check("alice", "Kq7#vR2!pXz9");
         policy.check("bob", "S3cure-Passphrase-42");
+    }
+
+    @Test
+    public void checkWhenDoneThenTheDictionariesAreHeldOnlyByTheEstimatorAndComeBackWhenDropped() throws Exception {
+        // SETUP
+        WeakPasswordException before = Assertions.assertThrows(WeakPasswordException.class,
+                () -> policy.check("alice", "jennifer1987"));
+        Nbvcxz loaded = PasswordPolicy.loadedEstimator();
+        Assertions.assertNotNull(loaded);
+        WeakReference<Dictionary> dictionary = new WeakReference<>(loaded.getConfiguration().getDictionaries().get(0));
+        loaded = null;
+
+        // TEST
+        PasswordPolicy.forgetEstimator();
+        for (int i = 0; i < 100 && dictionary.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+
+        // VERIFY: nbvcxz's own static list no longer holds them, and a check loads them again with the same verdicts
+        Assertions.assertTrue(ConfigurationBuilder.getDefaultDictionaries().isEmpty());
+        Assertions.assertNull(dictionary.get(), "a dictionary stayed reachable after the estimator was dropped");
+        WeakPasswordException after = Assertions.assertThrows(WeakPasswordException.class,
+                () -> policy.check("alice", "jennifer1987"));
+        Assertions.assertEquals(before.getMessage(), after.getMessage());
+        policy.check("alice", "Vq7#ramble-Kettle-zoning");
+        Assertions.assertNotNull(PasswordPolicy.loadedEstimator());
+    }
+
+    @Test
+    public void loadDictionariesWhenCalledThenEveryListTheLibraryShipsIsLoaded() throws Exception {
+        // SETUP: the dictionary files in nbvcxz's jar
+        Set<String> shipped = new TreeSet<>();
+        try (ZipFile jar = new ZipFile(new File(DictionaryUtil.class.getProtectionDomain().getCodeSource().getLocation().toURI()))) {
+            jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith("dictionaries/") && n.endsWith(".txt"))
+                    .forEach(n -> shipped.add(n.substring("dictionaries/".length(), n.length() - 4).replace('-', '_')));
+        }
+
+        // TEST
+        List<Dictionary> dictionaries = PasswordPolicy.loadDictionaries();
+
+        // VERIFY
+        Set<String> loaded = new TreeSet<>();
+        for (Dictionary d : dictionaries) {
+            loaded.add(d.getDictionaryName());
+            Assertions.assertTrue(d.getDictonary().size() > 1000, d.getDictionaryName());
+            Assertions.assertFalse(d.isExclusion(), d.getDictionaryName());
+        }
+        Assertions.assertEquals(shipped, loaded);
     }
 }
