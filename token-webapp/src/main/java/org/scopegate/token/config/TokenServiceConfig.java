@@ -246,9 +246,13 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
             throw new IllegalArgumentException(JDBC_PASSWORD_FILE + " cannot be read: " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
-        // the first line, without its line end: "echo secret > file" and editors add one
+        // the first line, without its line end (LF or CR LF): "echo secret > file" and editors add one. A CR inside
+        // the line is the password's, as scripts/install reads it.
         int end = content.indexOf('\n');
-        String password = (end < 0 ? content : content.substring(0, end)).replace("\r", "");
+        String password = end < 0 ? content : content.substring(0, end);
+        if (password.endsWith("\r")) {
+            password = password.substring(0, password.length() - 1);
+        }
         if (password.isEmpty()) {
             throw new IllegalArgumentException(JDBC_PASSWORD_FILE + " is empty: " + file);
         }

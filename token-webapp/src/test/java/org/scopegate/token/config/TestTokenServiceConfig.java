@@ -15,6 +15,8 @@
  */
 package org.scopegate.token.config;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reading and validating the context parameters.
@@ -50,6 +53,37 @@ public class TestTokenServiceConfig {
         Assertions.assertEquals(300, config.purgeInterval());
         Assertions.assertEquals(Set.of("subscriber"), config.signupDefaultRoles());
         Assertions.assertEquals(10, config.passwordMinLength());
+    }
+
+    @Test
+    public void readWhenPasswordFileThenItsFirstLineWithoutTheLineEndOnly(@TempDir Path dir) throws Exception {
+        // SETUP: as `echo` writes it, as a Windows editor writes it, and a CR that is part of the password
+        Map<String, String> written = Map.of("p\u00e4ss word\n", "p\u00e4ss word", "secret\r\nsecond line\r\n", "secret",
+                "in\rside\r\n", "in\rside", "no line end", "no line end");
+        for (Map.Entry<String, String> e : written.entrySet()) {
+            Path file = Files.writeString(dir.resolve("password"), e.getKey(), StandardCharsets.UTF_8);
+
+            // TEST
+            TokenServiceConfig config = TokenServiceConfig.read(Map.of("jdbcUrl", "jdbc:postgresql://127.0.0.1/scopegate",
+                    "jdbcUser", "scopegate", "jdbcPasswordFile", file.toString())::get, BASE);
+
+            // VERIFY
+            Assertions.assertEquals(e.getValue(), config.jdbc().password(), e.getKey());
+        }
+    }
+
+    @Test
+    public void readWhenPasswordFileHasAnEmptyFirstLineThenErrorNamesParameter(@TempDir Path dir) throws Exception {
+        // SETUP
+        Path file = Files.writeString(dir.resolve("password"), "\r\nsecret\n", StandardCharsets.UTF_8);
+
+        // TEST
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("jdbcUrl", "jdbc:postgresql://127.0.0.1/scopegate",
+                        "jdbcPasswordFile", file.toString())::get, BASE));
+
+        // VERIFY
+        Assertions.assertTrue(e.getMessage().contains("jdbcPasswordFile is empty"), e.getMessage());
     }
 
     @Test
