@@ -272,6 +272,19 @@ public class TestTokenServlet {
     }
 
     @Test
+    public void getWhenPathBelowTokenEndpointUnknownThenNotFoundNotMethodNotAllowed() {
+        // TEST: what a discovery client probes after RFC 8414's location
+        HttpResponse<String> get = server.send("/.well-known/openid-configuration", "GET", null, null, null);
+        HttpResponse<String> post = server.send("/nosuch", "POST", basic, "application/x-www-form-urlencoded",
+                "grant_type=client_credentials");
+
+        // VERIFY
+        assertError(get, 404, "invalid_request");
+        Assertions.assertTrue(get.headers().firstValue("Allow").isEmpty(), get.headers().toString());
+        assertError(post, 404, "invalid_request");
+    }
+
+    @Test
     public void postWhenBasicAndBodyCredentialsThenInvalidRequest() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
