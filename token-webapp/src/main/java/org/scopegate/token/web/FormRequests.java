@@ -47,6 +47,11 @@ public final class FormRequests {
      */
     public static FormParameters read(HttpServletRequest request) throws OAuthException {
         checkContentType(RequestHeaders.single(request, RequestHeaders.CONTENT_TYPE));
+        // Refused before reading: a client announcing more than it sends would hold a connector thread until the
+        // connection times out
+        if (request.getContentLengthLong() > MAX_BODY) {
+            throw OAuthException.invalidRequest("The request body is too large");
+        }
         byte[] body = new byte[Math.max(0, Math.min(request.getContentLength(), MAX_BODY)) + 1];
         int length = 0;
         try (InputStream in = request.getInputStream()) {

@@ -15,7 +15,11 @@
  */
 package org.scopegate.token.web;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -308,6 +312,37 @@ public class TestTokenServlet {
             // VERIFY
             assertError(response, 400, "invalid_request");
         }
+    }
+
+    @Test
+    public void postWhenContentLengthAnnouncesMoreThanTheLimitThenTooLargeBeforeTheBodyIsRead() throws Exception {
+        // PREPARE: a client that announces a megabyte and sends a few bytes; it would hold a connector thread until
+        // the connection timed out (60 s here) if the endpoint waited for the body
+        String request = "POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nAuthorization: " + basic + "\r\n\r\n"
+                + "grant_type=client_credentials";
+        String answer;
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            // TEST
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            StringBuilder read = new StringBuilder();
+            int n;
+            while (!read.toString().contains("}") && (n = in.read(buffer)) > 0) {
+                read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+            answer = read.toString();
+        }
+
+        // VERIFY
+        Assertions.assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        Assertions.assertTrue(answer.contains("\"error\":\"invalid_request\""), answer);
+        Assertions.assertTrue(answer.contains("too large"), answer);
     }
 
     @Test
