@@ -71,12 +71,19 @@ import org.xml.sax.InputSource;
  * java ServerXmlEdit.java jndi      SERVER_XML [--dry-run]
  * java ServerXmlEdit.java postgres  SERVER_XML JDBC_URL JDBC_USER [--dry-run]
  * java ServerXmlEdit.java harden    SERVER_XML [--dry-run]
+ * java ServerXmlEdit.java discovery SERVER_XML [--dry-run]
+ * java ServerXmlEdit.java host-dir  SERVER_XML
  * </pre>
+ * {@code discovery} puts Tomcat's {@code RewriteValve} first in the first {@code <Host>}, so that the RFC 8414
+ * location of the token service's metadata ({@code /.well-known/oauth-authorization-server/token}, outside the
+ * WAR's context) can be mapped to the WAR by {@code conf/ENGINE/HOST/rewrite.config}; {@code host-dir} prints
+ * that {@code ENGINE/HOST}.
  * Exit status: 0 changed (or would change), 10 already present, 1 error.
  */
 public final class ServerXmlEdit {
 
     private static final String VALVE_CLASS = "org.scopegate.valve.ScopeValve";
+    private static final String REWRITE_VALVE = "org.apache.catalina.valves.rewrite.RewriteValve";
     private static final String RESOURCE_NAME = "jdbc/OAuthStore";
     private static final int ALREADY = 10;
 
@@ -91,7 +98,8 @@ public final class ServerXmlEdit {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: ServerXmlEdit http-port|valve|jndi|postgres SERVER_XML ...");
+            System.err.println("usage: ServerXmlEdit http-port|host-dir|valve|discovery|jndi|postgres|harden "
+                    + "SERVER_XML ...");
             System.exit(1);
         }
         Path file = Path.of(args[1]);
@@ -103,6 +111,24 @@ public final class ServerXmlEdit {
             case "http-port" -> {
                 System.out.println(httpPort(doc));
                 return;
+            }
+            case "host-dir" -> {
+                System.out.println(hostDir(doc));
+                return;
+            }
+            case "discovery" -> {
+                if (hasElement(doc, "Valve", "className", REWRITE_VALVE)) {
+                    System.out.println("server.xml already declares a RewriteValve: left as it is (it must come "
+                            + "before the scope valve on the Host)");
+                    System.exit(ALREADY);
+                }
+                // inserted after the Host's start tag: before the scope valve, which then sees the rewritten path
+                String block = "\n"
+                        + "        <!-- ScopeGate: RFC 8414 section 3, the token service's metadata also at\n"
+                        + "             /.well-known/oauth-authorization-server/token (added by scripts/install;\n"
+                        + "             the rule is in conf/" + hostDir(doc) + "/rewrite.config). -->\n"
+                        + "        <Valve className=\"" + REWRITE_VALVE + "\" />\n";
+                write(file, text, insertAfterStartTag(text, "Host", block), block, dryRun);
             }
             case "valve" -> {
                 if (args.length < 4) {
@@ -422,6 +448,19 @@ public final class ServerXmlEdit {
             }
         }
         return false;
+    }
+
+    /** The first Host's configuration directory under {@code conf/}: {@code ENGINE/HOST}. */
+    private static String hostDir(Document doc) {
+        NodeList hosts = doc.getElementsByTagName("Host");
+        if (hosts.getLength() == 0) {
+            throw new IllegalStateException("no <Host> element in server.xml");
+        }
+        Element host = (Element) hosts.item(0);
+        Element engine = (Element) host.getParentNode();
+        String engineName = engine.getAttribute("name").isEmpty() ? "Catalina" : engine.getAttribute("name");
+        // Tomcat lower-cases a Host's name (StandardHost.setName), and so its directory under conf/
+        return engineName + "/" + host.getAttribute("name").toLowerCase(java.util.Locale.ENGLISH);
     }
 
     private static String httpPort(Document doc) {

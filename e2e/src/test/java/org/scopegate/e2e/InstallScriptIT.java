@@ -158,6 +158,10 @@ class InstallScriptIT {
         assertEquals(1, count(xml, "<Valve className=\"" + VALVE_CLASS + "\""), xml);
         assertTrue(xml.contains("introspectionUrl=\"http://127.0.0.1:" + HTTP_PORT + "/token/introspect\""), xml);
         assertTrue(xml.contains("clientSecret=\"${scope.valve.clientSecret}\""), xml);
+        assertEquals(1, count(xml, "<Valve className=\"org.apache.catalina.valves.rewrite.RewriteValve\""), xml);
+        assertTrue(xml.indexOf("rewrite.RewriteValve") < xml.indexOf(VALVE_CLASS), "the rewrite first: " + xml);
+        assertTrue(Files.readString(home.resolve("conf/Catalina/localhost/rewrite.config"))
+                .contains(" /token/.well-known/oauth-authorization-server [L]"));
         assertEquals(PosixFilePermissions.toString(serverXmlMode),
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(serverXml)), "server.xml's permissions");
         assertEquals(PosixFilePermissions.toString(propsMode),
@@ -241,6 +245,10 @@ class InstallScriptIT {
         System.out.printf("[e2e] install: Tomcat %s up on %d in %d ms%n", DemoServer.tomcat10(),
                 Integer.valueOf(HTTP_PORT), Long.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
         assertEquals(200, http.get(METADATA_URL, null).status());
+        // RFC 8414 section 3: where a client library looks for the metadata of the issuer .../token
+        Http.Response rfc8414 = http.get(BASE_URL + "/.well-known/oauth-authorization-server/token", null);
+        assertEquals(200, rfc8414.status(), rfc8414::toString);
+        assertTrue(rfc8414.body().contains("\"token_endpoint\""), rfc8414::toString);
         assertEquals(200, http.get(BASE_URL + "/orders/health", null).status());
         Http.Response unmatched = http.get(BASE_URL + "/", null); // the stock ROOT webapp: no rule matches
         assertEquals(403, unmatched.status(), unmatched::toString);

@@ -194,6 +194,25 @@ class OAuthClientLibraryIT {
                 .anyMatch(m -> m.getValue().equals("client_secret_basic")));
     }
 
+    @Test
+    void metadataWhenFetchedWhereRfc8414PutsItForTheIssuerThenSameIssuerAndEndpoints() throws Exception {
+        // PREPARE: RFC 8414 section 3.1, the well-known part goes between the host and the issuer's path
+        URI issuer = uri("TOKEN_URL");
+        URI wellKnown = new URI(issuer.getScheme(), null, issuer.getHost(), issuer.getPort(),
+                "/.well-known/oauth-authorization-server" + issuer.getPath(), null, null);
+        HTTPRequest get = new HTTPRequest(HTTPRequest.Method.GET, wellKnown);
+
+        // TEST
+        HTTPResponse answer = send(get);
+
+        // VERIFY: section 3.3, the issuer in the document is the one the URL was made from
+        assertEquals(200, answer.getStatusCode(), answer::getBody);
+        AuthorizationServerMetadata metadata = AuthorizationServerMetadata.parse(answer.getBodyAsJSONObject());
+        assertEquals(issuer.toString(), metadata.getIssuer().getValue());
+        assertEquals(issuer, metadata.getTokenEndpointURI());
+        assertEquals(uri("INTROSPECT_URL"), metadata.getIntrospectionEndpointURI());
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static ClientAuthentication demoBasic() {

@@ -41,7 +41,13 @@ public final class MetadataServlet extends OAuthEndpointServlet {
 
     @Override
     protected String allowedMethod() {
-        return "GET";
+        return "GET, HEAD";
+    }
+
+    @Override
+    protected boolean isAllowed(String method) {
+        // HEAD wherever GET is (RFC 9110 section 9.3.2); Tomcat sends the headers and drops the body
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     @Override

@@ -83,6 +83,15 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
     }
 
     /**
+     * @param request the request
+     * @return whether this endpoint serves the request's path; by default every path it is mapped to. Checked
+     *         before the method, so that a path nothing serves is a 404 whatever the method.
+     */
+    protected boolean servesPath(HttpServletRequest request) {
+        return true;
+    }
+
+    /**
      * Answers an accepted request.
      *
      * @param request the request
@@ -97,6 +106,11 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
+        if (!servesPath(request)) {
+            responses.writeError(response, HttpServletResponse.SC_NOT_FOUND, OAuth2ErrorCodes.INVALID_REQUEST,
+                    "No such endpoint");
+            return;
+        }
         if (!isAllowed(request.getMethod())) {
             responses.writeMethodNotAllowed(response, allowedMethod());
             return;
@@ -145,7 +159,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
      */
     protected <T> T withClient(HttpServletRequest request, FormParameters parameters, ClientWork<T> connectionWork)
             throws OAuthException, SQLException {
-        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        ClientCredentials credentials = ClientCredentials.resolve(RequestHeaders.authorization(request), parameters);
         return service.database().call(c -> {
             ClientRecord client = service.clientAuthenticator().authenticate(c, credentials);
             return connectionWork.apply(c, client);
@@ -166,7 +180,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
      */
     protected <T> T readWithClient(HttpServletRequest request, FormParameters parameters,
             ClientWork<T> connectionWork) throws OAuthException, SQLException {
-        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        ClientCredentials credentials = ClientCredentials.resolve(RequestHeaders.authorization(request), parameters);
         return service.database().read(c -> {
             ClientRecord client = service.clientAuthenticator().authenticate(c, credentials);
             return connectionWork.apply(c, client);

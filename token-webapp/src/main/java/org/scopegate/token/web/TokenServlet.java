@@ -25,7 +25,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.scopegate.token.crypto.PasswordHasherBusyException;
 import org.scopegate.token.grant.GrantHandler;
 import org.scopegate.token.protocol.FormParameters;
-import org.scopegate.token.protocol.OAuth2ErrorCodes;
 import org.scopegate.token.protocol.OAuth2ParameterNames;
 import org.scopegate.token.protocol.OAuthException;
 import org.scopegate.token.store.ClientRecord;
@@ -60,15 +59,19 @@ public final class TokenServlet extends OAuthEndpointServlet {
         return "POST";
     }
 
+    /**
+     * Only the context root ({@code /token}, {@code /token/}): any other path no servlet maps is a 404, for every
+     * method (a client probing {@code /token/.well-known/openid-configuration} learns that nothing is there).
+     */
+    @Override
+    protected boolean servesPath(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        return pathInfo == null || pathInfo.equals("/");
+    }
+
     @Override
     protected void handle(HttpServletRequest request, HttpServletResponse response)
             throws OAuthException, SQLException, IOException {
-        String pathInfo = request.getPathInfo();
-        if (pathInfo != null && !pathInfo.equals("/")) {
-            responses().writeError(response, HttpServletResponse.SC_NOT_FOUND, OAuth2ErrorCodes.INVALID_REQUEST,
-                    "No such endpoint");
-            return;
-        }
         FormParameters parameters = null;
         try {
             parameters = FormRequests.read(request);

@@ -73,18 +73,40 @@ public class TestMetadataServlet {
         }
     }
 
+    @Test
+    public void headWhenMetadataThenHeadersOfGetWithoutBody() throws Exception {
+        // PREPARE
+        EmbeddedTokenServer server = new EmbeddedTokenServer(Files.createTempDirectory("metadata"));
+        Assertions.assertEquals(LifecycleState.STARTED, server.start());
+        try {
+            // TEST
+            String answer = raw(server.port(), "HEAD", "localhost");
+
+            // VERIFY
+            Assertions.assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            Assertions.assertTrue(answer.contains("Content-Type: application/json;charset=UTF-8"), answer);
+            Assertions.assertTrue(answer.endsWith("\r\n\r\n"), "no body: " + answer);
+        } finally {
+            server.stopAndDelete();
+        }
+    }
+
     /** A raw request: the JDK's HTTP client will not send a Host header of the caller's choice. */
     private static JsonNode metadata(int port, String host) throws IOException {
+        String answer = raw(port, "GET", host);
+        Assertions.assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        return EmbeddedTokenServer.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+    }
+
+    private static String raw(int port, String method, String host) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /token/.well-known/oauth-authorization-server HTTP/1.1\r\nHost: " + host
+            out.write((method + " /token/.well-known/oauth-authorization-server HTTP/1.1\r\nHost: " + host
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Assertions.assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
-            return EmbeddedTokenServer.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

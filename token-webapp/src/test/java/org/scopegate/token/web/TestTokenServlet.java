@@ -272,11 +272,51 @@ public class TestTokenServlet {
     }
 
     @Test
+    public void getWhenPathBelowTokenEndpointUnknownThenNotFoundNotMethodNotAllowed() {
+        // TEST: what a discovery client probes after RFC 8414's location
+        HttpResponse<String> get = server.send("/.well-known/openid-configuration", "GET", null, null, null);
+        HttpResponse<String> post = server.send("/nosuch", "POST", basic, "application/x-www-form-urlencoded",
+                "grant_type=client_credentials");
+
+        // VERIFY
+        assertError(get, 404, "invalid_request");
+        Assertions.assertTrue(get.headers().firstValue("Allow").isEmpty(), get.headers().toString());
+        assertError(post, 404, "invalid_request");
+    }
+
+    @Test
     public void postWhenBasicAndBodyCredentialsThenInvalidRequest() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
                 "grant_type=password&username=alice&password=amber+tram+velvet+secret&client_id=" + client[0]
                         + "&client_secret=" + client[1]);
+
+        // VERIFY
+        assertError(response, 400, "invalid_request");
+    }
+
+    @Test
+    public void postWhenAuthorizationHeaderRepeatedThenInvalidRequestAtEveryEndpoint() {
+        for (String path : new String[] {"", "/revoke", "/introspect"}) {
+            // TEST
+            HttpResponse<String> response = server.sendWithHeaders(path, "POST",
+                    path.isEmpty() ? "grant_type=client_credentials" : "token=abc",
+                    "Content-Type", "application/x-www-form-urlencoded",
+                    "Authorization", basic,
+                    "Authorization", EmbeddedTokenServer.basic(client[0], "wrong"));
+
+            // VERIFY
+            assertError(response, 400, "invalid_request");
+        }
+    }
+
+    @Test
+    public void postWhenContentTypeRepeatedThenInvalidRequest() {
+        // TEST
+        HttpResponse<String> response = server.sendWithHeaders("", "POST", "grant_type=client_credentials",
+                "Content-Type", "application/x-www-form-urlencoded",
+                "Content-Type", "application/json",
+                "Authorization", basic);
 
         // VERIFY
         assertError(response, 400, "invalid_request");
