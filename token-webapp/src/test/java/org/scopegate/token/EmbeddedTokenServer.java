@@ -404,6 +404,40 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * Sends a request with the headers as given, each pair as one header line: a name may come twice.
+     *
+     * @param path path after {@code /token}
+     * @param method HTTP method
+     * @param body body or {@code null}
+     * @param headers names and values, alternately
+     * @return the response
+     */
+    public HttpResponse<String> sendWithHeaders(String path, String method, String body, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @return the admin API's Basic credential
+     */
+    public String adminAuthorization() {
+        return adminAuthorization;
+    }
+
+    /**
      * Calls the admin API with the admin credential.
      *
      * @param method HTTP method

@@ -101,7 +101,8 @@ public final class AdminRequestBody {
      * @param field a field name
      * @param maxLength longest value accepted
      * @return the text, or {@code null} when absent
-     * @throws AdminException when it is not a string, is blank, too long or holds control characters
+     * @throws AdminException when it is not a string, is blank, too long, or holds control characters or half of a
+     *             surrogate pair
      */
     public String text(String field, int maxLength) throws AdminException {
         if (!has(field)) {
@@ -112,7 +113,8 @@ public final class AdminRequestBody {
             throw AdminException.badRequest(field + " must be a string");
         }
         String text = value.textValue();
-        if (text.isBlank() || text.length() > maxLength || text.chars().anyMatch(Character::isISOControl)) {
+        if (text.isBlank() || text.length() > maxLength || text.chars().anyMatch(Character::isISOControl)
+                || hasUnpairedSurrogate(text)) {
             throw AdminException.badRequest(field + " must be 1 to " + maxLength + " characters without controls");
         }
         return text;
@@ -200,5 +202,23 @@ public final class AdminRequestBody {
      */
     static List<String> list(Set<String> values) {
         return new ArrayList<>(values);
+    }
+
+    /**
+     * A JSON escape may name half of a surrogate pair (U+D800 alone): such a string is no Unicode text. Stored, it
+     * would be written to UTF-8 as {@code ?} (a user name shown as another, a password no login form can send).
+     */
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -39,6 +39,7 @@ import org.scopegate.token.session.SessionAuthenticator;
 import org.scopegate.token.session.SignedInUser;
 import org.scopegate.token.web.CrossSiteRequestGuard;
 import org.scopegate.token.web.OAuthResponses;
+import org.scopegate.token.web.RequestHeaders;
 
 /**
  * The admin API under {@code /admin/*} (protocol.md section 6), protected by its own credential: HTTP Basic with
@@ -107,11 +108,7 @@ public final class AdminServlet extends HttpServlet {
                         "The request lacks the CSRF token of the session");
                 return;
             }
-        } else if (!authenticated(request)) {
-            log.info(Messages.get("adminServlet.authFailed", request.getRemoteAddr()));
-            response.setHeader("WWW-Authenticate", REALM);
-            responses.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
-                    "The admin API needs the admin credential");
+        } else if (!authenticated(request, response)) {
             return;
         }
         try {
@@ -390,8 +387,33 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
-    private boolean authenticated(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
+    /**
+     * Checks the admin credential of a request, and answers one that does not carry it.
+     *
+     * @param request the request
+     * @param response its response, written when the answer is no
+     * @return whether the request carries the admin credential
+     * @throws IOException when the client went away
+     */
+    private boolean authenticated(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String header;
+        try {
+            header = RequestHeaders.authorization(request);
+        } catch (OAuthException e) {
+            responses.writeError(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", e.getDescription());
+            return false;
+        }
+        if (basicCredentialMatches(header)) {
+            return true;
+        }
+        log.info(Messages.get("adminServlet.authFailed", request.getRemoteAddr()));
+        response.setHeader("WWW-Authenticate", REALM);
+        responses.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                "The admin API needs the admin credential");
+        return false;
+    }
+
+    private boolean basicCredentialMatches(String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }

@@ -46,7 +46,7 @@ public final class FormRequests {
      *             malformed
      */
     public static FormParameters read(HttpServletRequest request) throws OAuthException {
-        checkContentType(request.getContentType());
+        checkContentType(RequestHeaders.single(request, RequestHeaders.CONTENT_TYPE));
         byte[] body = new byte[Math.max(0, Math.min(request.getContentLength(), MAX_BODY)) + 1];
         int length = 0;
         try (InputStream in = request.getInputStream()) {

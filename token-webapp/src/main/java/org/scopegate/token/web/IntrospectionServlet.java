@@ -73,7 +73,7 @@ public final class IntrospectionServlet extends OAuthEndpointServlet {
         parameters.get(OAuth2ParameterNames.TOKEN_TYPE_HINT);
         String digest = Digests.sha256Hex(token);
         long now = service().clock().getAsLong();
-        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        ClientCredentials credentials = ClientCredentials.resolve(RequestHeaders.authorization(request), parameters);
         // the caller, the token and its application's tier in one query: one round trip to the store
         IntrospectionLookup.Result lookup = credentials == null || credentials.clientId().length() > 64 ? null
                 : service().database().read(c -> LOOKUP.find(c, credentials.clientId(), digest));

@@ -159,7 +159,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
      */
     protected <T> T withClient(HttpServletRequest request, FormParameters parameters, ClientWork<T> connectionWork)
             throws OAuthException, SQLException {
-        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        ClientCredentials credentials = ClientCredentials.resolve(RequestHeaders.authorization(request), parameters);
         return service.database().call(c -> {
             ClientRecord client = service.clientAuthenticator().authenticate(c, credentials);
             return connectionWork.apply(c, client);
@@ -180,7 +180,7 @@ public abstract class OAuthEndpointServlet extends HttpServlet {
      */
     protected <T> T readWithClient(HttpServletRequest request, FormParameters parameters,
             ClientWork<T> connectionWork) throws OAuthException, SQLException {
-        ClientCredentials credentials = ClientCredentials.resolve(request.getHeader("Authorization"), parameters);
+        ClientCredentials credentials = ClientCredentials.resolve(RequestHeaders.authorization(request), parameters);
         return service.database().read(c -> {
             ClientRecord client = service.clientAuthenticator().authenticate(c, credentials);
             return connectionWork.apply(c, client);

@@ -133,7 +133,7 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
             IntrospectionServlet.requireIntrospect(client);
             return client.clientId();
         });
-        if (!hub.open(request, response, clientId, request.getHeader("Authorization"), after)) {
+        if (!hub.open(request, response, clientId, RequestHeaders.authorization(request), after)) {
             response.setHeader("Retry-After", "5");
             responses().writeError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                     OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, "This key manager takes no more revocation streams");
@@ -142,7 +142,7 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
 
     private void acknowledge(HttpServletRequest request, HttpServletResponse response)
             throws OAuthException, IOException {
-        String authorization = request.getHeader("Authorization");
+        String authorization = RequestHeaders.authorization(request);
         if (authorization == null) {
             throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream");
         }

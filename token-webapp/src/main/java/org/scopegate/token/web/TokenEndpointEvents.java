@@ -116,7 +116,7 @@ final class TokenEndpointEvents {
      */
     static String clientId(HttpServletRequest request, FormParameters parameters) {
         try {
-            return ClientCredentials.resolve(request.getHeader("Authorization"), parameters).clientId();
+            return ClientCredentials.resolve(RequestHeaders.authorization(request), parameters).clientId();
         } catch (OAuthException | RuntimeException e) {
             return null;
         }

@@ -31,7 +31,10 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.naming.NamingException;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -233,7 +236,7 @@ public final class TokenServiceListener implements ServletContextListener {
             handlers.put(handler.grantType(), handler);
         }
         AdminSecret adminSecret = AdminSecret.loadOrCreate(config.adminSecretFile(), secrets);
-        return new TokenService(config, database, new ObjectMapper(), clock, secrets, hasher,
+        return new TokenService(config, database, jsonMapper(), clock, secrets, hasher,
                 new ClientAuthenticator(clients), Map.copyOf(handlers), scopeResolver, users, clients, scopes, tokens,
                 events, settings, revoker, adminSecret, applications, statistics, userAuthenticator, passwordGrant,
                 new Throttling(new TierStore(), new QuotaCountStore(), new GrantRateLimiter(
@@ -346,5 +349,19 @@ public final class TokenServiceListener implements ServletContextListener {
     private static Path catalinaBase() {
         String base = System.getProperty("catalina.base");
         return Paths.get(base != null ? base : System.getProperty("user.dir"));
+    }
+
+    /**
+     * The JSON mapper of every body the webapp reads and writes. A body is one JSON value, each name once: content
+     * after the value, or a name given twice, is a 400 rather than read in part or with one of the two values picked
+     * (what a proxy or a firewall in front may have checked is then what the service acts on).
+     *
+     * @return a new mapper
+     */
+    static ObjectMapper jsonMapper() {
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 }

@@ -338,4 +338,62 @@ public class TestAdminServlet {
         Assertions.assertEquals(405, wrongMethod.statusCode());
         Assertions.assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(""));
     }
+
+    @Test
+    public void adminWhenAuthorizationHeaderRepeatedThenBadRequestEvenWithTheRightCredentialFirst() {
+        // TEST
+        HttpResponse<String> response = server.sendWithHeaders("/admin/users", "GET", null,
+                "Authorization", server.adminAuthorization(),
+                "Authorization", EmbeddedTokenServer.basic("admin", "wrong"));
+
+        // VERIFY
+        Assertions.assertEquals(400, response.statusCode(), response.body());
+        Assertions.assertEquals("invalid_request", EmbeddedTokenServer.json(response).get("error").asText());
+        Assertions.assertFalse(response.body().contains("\"username\""), response.body());
+    }
+
+    @Test
+    public void createUserWhenBodyHasContentAfterTheObjectThenBadRequestAndNoUser() {
+        // TEST
+        HttpResponse<String> trailing = server.admin("POST", "/users",
+                "{\"username\":\"trailer\",\"password\":\"Vq8#zLm2$wKp7!rTn4\"} {\"roles\":[\"admin\"]}");
+        HttpResponse<String> garbage = server.admin("POST", "/users",
+                "{\"username\":\"trailer\",\"password\":\"Vq8#zLm2$wKp7!rTn4\"}xx");
+
+        // VERIFY
+        Assertions.assertEquals(400, trailing.statusCode(), trailing.body());
+        Assertions.assertEquals("invalid_request", EmbeddedTokenServer.json(trailing).get("error").asText());
+        Assertions.assertEquals(400, garbage.statusCode(), garbage.body());
+        Assertions.assertEquals(404, server.admin("GET", "/users/trailer", null).statusCode());
+    }
+
+    @Test
+    public void createUserWhenNameGivenTwiceThenBadRequestAndNoUser() {
+        // TEST
+        HttpResponse<String> response = server.admin("POST", "/users",
+                "{\"username\":\"first-name\",\"username\":\"second-name\",\"password\":\"Vq8#zLm2$wKp7!rTn4\"}");
+
+        // VERIFY
+        Assertions.assertEquals(400, response.statusCode(), response.body());
+        Assertions.assertEquals("invalid_request", EmbeddedTokenServer.json(response).get("error").asText());
+        Assertions.assertEquals(404, server.admin("GET", "/users/first-name", null).statusCode());
+        Assertions.assertEquals(404, server.admin("GET", "/users/second-name", null).statusCode());
+    }
+
+    @Test
+    public void createUserWhenNameOrPasswordHoldsHalfASurrogatePairThenBadRequestAndNoUser() {
+        // TEST
+        HttpResponse<String> name = server.admin("POST", "/users",
+                "{\"username\":\"half\\ud800\",\"password\":\"Vq8#zLm2$wKp7!rTn4\"}");
+        HttpResponse<String> password = server.admin("POST", "/users",
+                "{\"username\":\"halfpassword\",\"password\":\"Vq8#zLm2$wKp7!rTn4\\udc00\"}");
+        HttpResponse<String> pair = server.admin("POST", "/users",
+                "{\"username\":\"fullpair\",\"password\":\"Vq8#zLm2$wKp7!rTn4\\ud83d\\ude00\"}");
+
+        // VERIFY
+        Assertions.assertEquals(400, name.statusCode(), name.body());
+        Assertions.assertEquals(400, password.statusCode(), password.body());
+        Assertions.assertEquals(404, server.admin("GET", "/users/halfpassword", null).statusCode());
+        Assertions.assertEquals(201, pair.statusCode(), pair.body());
+    }
 }

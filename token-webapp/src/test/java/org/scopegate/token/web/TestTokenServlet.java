@@ -296,6 +296,33 @@ public class TestTokenServlet {
     }
 
     @Test
+    public void postWhenAuthorizationHeaderRepeatedThenInvalidRequestAtEveryEndpoint() {
+        for (String path : new String[] {"", "/revoke", "/introspect"}) {
+            // TEST
+            HttpResponse<String> response = server.sendWithHeaders(path, "POST",
+                    path.isEmpty() ? "grant_type=client_credentials" : "token=abc",
+                    "Content-Type", "application/x-www-form-urlencoded",
+                    "Authorization", basic,
+                    "Authorization", EmbeddedTokenServer.basic(client[0], "wrong"));
+
+            // VERIFY
+            assertError(response, 400, "invalid_request");
+        }
+    }
+
+    @Test
+    public void postWhenContentTypeRepeatedThenInvalidRequest() {
+        // TEST
+        HttpResponse<String> response = server.sendWithHeaders("", "POST", "grant_type=client_credentials",
+                "Content-Type", "application/x-www-form-urlencoded",
+                "Content-Type", "application/json",
+                "Authorization", basic);
+
+        // VERIFY
+        assertError(response, 400, "invalid_request");
+    }
+
+    @Test
     public void postWhenBasicSecretWrongThenInvalidClientWithChallenge() {
         // TEST
         HttpResponse<String> response = server.postForm("", EmbeddedTokenServer.basic(client[0], "wrong"),
