@@ -53,6 +53,7 @@ public final class DemoServer implements AutoCloseable {
     private final String name;
     private final Path demoDir;
     private final Map<String, String> env;
+    private volatile String startOutput = "";
     private Map<String, String> settings = Map.of();
 
     private DemoServer(String name, Path demoDir, Map<String, String> env) {
@@ -197,6 +198,13 @@ public final class DemoServer implements AutoCloseable {
     }
 
     /**
+     * @return what the last {@code scripts/demo start} printed (stdout and stderr)
+     */
+    public String startOutput() {
+        return startOutput;
+    }
+
+    /**
      * Runs {@code scripts/demo start} (again): after a stop or a crash, with the same data.
      *
      * @throws Exception when it does not start within the time allowed
@@ -209,6 +217,7 @@ public final class DemoServer implements AutoCloseable {
                     + r.output + "\n--- catalina.out (tail):\n" + tail(demoDir.resolve("base/logs/catalina.out"), 60));
         }
         settings = readEnv(demoDir.resolve("demo.env"));
+        startOutput = r.output;
         System.out.printf("[e2e] %s: Tomcat %s up (https %s, http %s) in %d ms%n", name, get("TOMCAT_VERSION"),
                 get("HTTPS_PORT"), get("HTTP_PORT"),
                 Long.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));

@@ -125,6 +125,21 @@ class PostgresDemoIT {
     }
 
     @Test
+    @Order(2)
+    void printedNextStepsNameTheDemoDirectoryAndAFreePortBlock() {
+        // a demo outside target/demo prints the commands that reach it, not the default demo's: its "stop" would
+        // otherwise stop the first key manager and its PostgreSQL
+        String km2Dir = km2.demoDir().toAbsolutePath().toString();
+        assertTrue(km2.startOutput().contains("Stop it:    DEMO_DIR=" + km2Dir + " scripts/demo stop"),
+                km2.startOutput());
+        assertTrue(km2.startOutput().contains("Administer: DEMO_DIR=" + km2Dir + " scripts/tokenctl"),
+                km2.startOutput());
+        // the joining command it prints takes the next block of ports after the first key manager's (11900)
+        assertTrue(km1.startOutput().contains("DEMO_DIR=target/km2 PORT_OFFSET=12000 DEMO_STORE=postgres"),
+                km1.startOutput());
+    }
+
+    @Test
     @Order(3)
     void stopOfTheFirstKeyManagerStopsItsPostgreSql() throws Exception {
         // PREPARE: last, the other tests need both key managers

@@ -51,7 +51,7 @@ public final class ClientAuthenticator {
     public ClientRecord authenticate(Connection connection, ClientCredentials credentials)
             throws SQLException, OAuthException {
         if (credentials == null) {
-            throw OAuthException.invalidClient("Client authentication is required", true);
+            throw OAuthException.invalidClient("Client authentication is required");
         }
         ClientRecord client = credentials.clientId().length() > 64 ? null
                 : clients.find(connection, credentials.clientId());
@@ -68,7 +68,7 @@ public final class ClientAuthenticator {
      */
     public ClientRecord authenticate(ClientCredentials credentials, ClientRecord client) throws OAuthException {
         if (credentials == null) {
-            throw OAuthException.invalidClient("Client authentication is required", true);
+            throw OAuthException.invalidClient("Client authentication is required");
         }
         return check(credentials, client != null && client.clientId().equals(credentials.clientId()) ? client : null);
     }
@@ -77,7 +77,7 @@ public final class ClientAuthenticator {
         String presented = Digests.sha256Hex(credentials.clientSecret());
         boolean match = Digests.equal(presented, client == null ? DUMMY_DIGEST : client.secretDigest());
         if (client == null || !match || !client.enabled()) {
-            OAuthException refusal = OAuthException.invalidClient("Client authentication failed", credentials.basic());
+            OAuthException refusal = OAuthException.invalidClient("Client authentication failed");
             throw client == null ? refusal : refusal.clientKnown();
         }
         return client;

@@ -63,7 +63,7 @@ public record ClientCredentials(String clientId, String clientSecret, boolean ba
             return null;
         }
         if (bodyId == null || bodySecret == null) {
-            throw OAuthException.invalidClient("Both client_id and client_secret are required", false);
+            throw OAuthException.invalidClient("Both client_id and client_secret are required");
         }
         return new ClientCredentials(bodyId, bodySecret, false);
     }
@@ -80,17 +80,17 @@ public record ClientCredentials(String clientId, String clientSecret, boolean ba
         try {
             decoded = Base64.getDecoder().decode(token68);
         } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidClient("Malformed Basic credentials", true);
+            throw OAuthException.invalidClient("Malformed Basic credentials");
         }
         String text;
         try {
             text = StrictUtf8.decode(decoded, 0, decoded.length);
         } catch (CharacterCodingException e) {
-            throw OAuthException.invalidClient("Malformed Basic credentials", true);
+            throw OAuthException.invalidClient("Malformed Basic credentials");
         }
         int colon = text.indexOf(':');
         if (colon < 0) {
-            throw OAuthException.invalidClient("Malformed Basic credentials", true);
+            throw OAuthException.invalidClient("Malformed Basic credentials");
         }
         String id;
         String secret;
@@ -98,10 +98,10 @@ public record ClientCredentials(String clientId, String clientSecret, boolean ba
             id = formDecoded(text.substring(0, colon));
             secret = formDecoded(text.substring(colon + 1));
         } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidClient("Malformed Basic credentials", true);
+            throw OAuthException.invalidClient("Malformed Basic credentials");
         }
         if (id.isEmpty() || secret.isEmpty()) {
-            throw OAuthException.invalidClient("Malformed Basic credentials", true);
+            throw OAuthException.invalidClient("Malformed Basic credentials");
         }
         return new ClientCredentials(id, secret, true);
     }

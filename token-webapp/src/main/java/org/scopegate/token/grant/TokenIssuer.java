@@ -123,7 +123,7 @@ public final class TokenIssuer {
             long now) throws SQLException, OAuthException {
         String clientId = client.clientId();
         if (!clients.holdActive(connection, clientId, client.secretDigest())) {
-            throw OAuthException.invalidClient("Client authentication failed", false);
+            throw OAuthException.invalidClient("Client authentication failed");
         }
         String username = user == null ? null : user.username();
         Long userId = user == null ? null : Long.valueOf(user.id());

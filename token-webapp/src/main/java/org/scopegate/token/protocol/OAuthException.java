@@ -62,13 +62,15 @@ public class OAuthException extends Exception {
     }
 
     /**
+     * A failed client authentication. The answer always carries {@code WWW-Authenticate: Basic}: RFC 6749 section
+     * 5.2 requires it when the client used Basic, and RFC 9110 section 15.5.2 requires a challenge on every 401, also
+     * when the credentials came in the body (Basic is the scheme this server supports).
+     *
      * @param description the error description
-     * @param basicChallenge whether the client used HTTP Basic, so that the answer carries
-     *            {@code WWW-Authenticate: Basic}
      * @return a 401 {@code invalid_client}
      */
-    public static OAuthException invalidClient(String description, boolean basicChallenge) {
-        return new OAuthException(OAuth2ErrorCodes.INVALID_CLIENT, description, 401, basicChallenge);
+    public static OAuthException invalidClient(String description) {
+        return new OAuthException(OAuth2ErrorCodes.INVALID_CLIENT, description, 401, true);
     }
 
     /**

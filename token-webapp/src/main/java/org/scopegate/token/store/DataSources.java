@@ -15,6 +15,8 @@
  */
 package org.scopegate.token.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -129,9 +131,19 @@ public final class DataSources implements AutoCloseable {
             // 256 MiB the README recommends; 4,000 pages held up to 125 MiB on a large store
             System.setProperty(DERBY_PAGE_CACHE, "1000");
         }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null) {
+            // derby.log goes next to the database, and Derby opens it when it boots, before it creates the database's
+            // directories: on a first start in a stock Tomcat (no data/ yet) it would print a FileNotFoundException to
+            // catalina.out and log there instead
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                log.warn(Messages.get("dataSources.noDirectory", parent.toString(), e.toString()));
+            }
+        }
         if (System.getProperty(DERBY_ERROR_FILE) == null && System.getProperty("derby.stream.error.field") == null
                 && System.getProperty("derby.stream.error.method") == null) {
-            Path parent = directory.toAbsolutePath().getParent();
             System.setProperty(DERBY_ERROR_FILE,
                     (parent != null ? parent : directory.toAbsolutePath()).resolve("derby.log").toString());
         }

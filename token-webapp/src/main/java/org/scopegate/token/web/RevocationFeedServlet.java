@@ -144,7 +144,7 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
             throws OAuthException, IOException {
         String authorization = RequestHeaders.authorization(request);
         if (authorization == null) {
-            throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream", true);
+            throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream");
         }
         if (hub == null) {
             throw OAuthException.invalidRequest("This key manager has no revocation streams");
@@ -158,8 +158,7 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
         switch (hub.acknowledge(stream, authorization, cursor)) {
             case RECORDED -> response.setStatus(HttpServletResponse.SC_NO_CONTENT);
             case WRONG_CREDENTIALS ->
-                throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream",
-                        true);
+                throw OAuthException.invalidClient("The acknowledgement must carry the credentials of its stream");
             default -> throw OAuthException.invalidRequest("No open revocation stream has this id");
         }
     }

@@ -89,14 +89,14 @@ public class TestClientCredentials {
     }
 
     @Test
-    public void resolveWhenBodySecretMissingThenInvalidClientWithoutChallenge() {
+    public void resolveWhenBodySecretMissingThenInvalidClientWithBasicChallenge() {
         // TEST
         OAuthException e = Assertions.assertThrows(OAuthException.class,
                 () -> ClientCredentials.resolve(null, FormParameters.of(Map.of("client_id", "a"))));
 
         // VERIFY
         Assertions.assertEquals(OAuth2ErrorCodes.INVALID_CLIENT, e.getErrorCode());
-        Assertions.assertFalse(e.isBasicChallenge());
+        Assertions.assertTrue(e.isBasicChallenge(), "a 401 names the scheme to use (RFC 9110 section 15.5.2)");
     }
 
     @Test

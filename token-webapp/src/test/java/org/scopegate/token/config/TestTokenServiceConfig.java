@@ -25,6 +25,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scopegate.token.feed.RevocationFeedConfig;
 
 /**
  * Reading and validating the context parameters.
@@ -148,5 +149,22 @@ public class TestTokenServiceConfig {
         Assertions.assertEquals(0, off.grantRateLimits().perAddress());
         Assertions.assertTrue(negative.getMessage().startsWith("grantRateLimitPerAddress"), negative.getMessage());
         Assertions.assertTrue(zeroWindow.getMessage().startsWith("grantRateLimitWindow"), zeroWindow.getMessage());
+    }
+
+    @Test
+    public void shippedContextFileWhenReadThenShowsEveryParameter() throws Exception {
+        // conf/token.xml is what scripts/install copies: "every context parameter, commented, with its default"
+        String shipped = Files.readString(Path.of("../conf/token.xml"), StandardCharsets.UTF_8);
+        for (Class<?> owner : List.of(TokenServiceConfig.class, RevocationFeedConfig.class)) {
+            for (java.lang.reflect.Field field : owner.getFields()) {
+                if (!java.lang.reflect.Modifier.isStatic(field.getModifiers()) || field.getType() != String.class) {
+                    continue;
+                }
+                String name = (String) field.get(null);
+                // the password itself is only named: the file shows jdbcPasswordFile instead
+                String expected = TokenServiceConfig.JDBC_PASSWORD.equals(name) ? name : "name=\"" + name + "\"";
+                Assertions.assertTrue(shipped.contains(expected), "conf/token.xml does not show " + name);
+            }
+        }
     }
 }

@@ -381,15 +381,16 @@ public class TestTokenServlet {
     }
 
     @Test
-    public void postWhenBodySecretWrongThenInvalidClientWithoutChallenge() {
+    public void postWhenBodySecretWrongThenInvalidClientWithBasicChallenge() {
         // TEST
         HttpResponse<String> response = server.postForm("", null,
                 "grant_type=password&username=alice&password=amber+tram+velvet+secret&client_id=" + client[0]
                         + "&client_secret=wrong");
 
-        // VERIFY
+        // VERIFY: a 401 always names a scheme (RFC 9110 section 15.5.2): the one this server supports
         assertError(response, 401, "invalid_client");
-        Assertions.assertFalse(response.headers().firstValue("WWW-Authenticate").isPresent());
+        Assertions.assertEquals("Basic realm=\"token\", charset=\"UTF-8\"",
+                response.headers().firstValue("WWW-Authenticate").orElse(""));
     }
 
     @Test
