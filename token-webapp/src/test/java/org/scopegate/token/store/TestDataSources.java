@@ -36,7 +36,8 @@ public class TestDataSources {
         Path data = base.resolve("data");
         Path database = data.resolve("scopegate");
 
-        try (DataSources sources = DataSources.embeddedDerby(database)) {
+        DataSources sources = DataSources.embeddedDerby(database);
+        try {
             // Derby opens derby.log (next to the database) when it boots, before it creates the database: the
             // directory must be there already, or Derby prints a FileNotFoundException to catalina.out
             Assertions.assertTrue(Files.isDirectory(data), "the database's parent directory exists before any query");
@@ -44,6 +45,10 @@ public class TestDataSources {
                 Assertions.assertTrue(connection.isValid(5));
             }
             Assertions.assertTrue(Files.isDirectory(database), "Derby created the database");
+        } finally {
+            // a class loader of its own: the drivers registered by this JVM (PostgreSQL's too) stay for the next tests
+            sources.close(new ClassLoader() {
+            });
         }
     }
 }
