@@ -289,6 +289,27 @@ public class TestTokenServlet {
     }
 
     @Test
+    public void traceWhenAnyEndpointThenMethodNotAllowedInJsonNotTomcatsPage() {
+        for (String path : new String[] {"", "/introspect", "/revocations", "/admin/users", "/ui/"}) {
+            // TEST: Tomcat refuses TRACE itself, before any servlet of the webapp runs
+            HttpResponse<String> response = server.send(path, "TRACE", basic, null, null);
+
+            // VERIFY
+            assertError(response, 405, "invalid_request");
+            Assertions.assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
+        }
+    }
+
+    @Test
+    public void getWhenErrorPagePathRequestedThenNotFoundLikeAnyUnknownPath() {
+        // TEST
+        HttpResponse<String> response = server.send("/container-error", "GET", null, null, null);
+
+        // VERIFY
+        assertError(response, 404, "invalid_request");
+    }
+
+    @Test
     public void postWhenBasicAndBodyCredentialsThenInvalidRequest() {
         // TEST
         HttpResponse<String> response = server.postForm("", basic,
