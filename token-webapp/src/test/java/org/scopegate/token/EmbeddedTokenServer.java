@@ -29,9 +29,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -383,24 +385,16 @@ public final class EmbeddedTokenServer {
      */
     public HttpResponse<String> send(String path, String method, String authorization, String contentType,
             String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        List<String> headers = new ArrayList<>(4);
         if (authorization != null) {
-            builder.header("Authorization", authorization);
+            headers.add("Authorization");
+            headers.add(authorization);
         }
         if (contentType != null) {
-            builder.header("Content-Type", contentType);
+            headers.add("Content-Type");
+            headers.add(contentType);
         }
-        try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return sendWithHeaders(path, method, body, headers.toArray(String[]::new));
     }
 
     /**
