@@ -16,12 +16,15 @@
 package org.scopegate.token.web;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
+import org.scopegate.token.TokenService;
+import org.scopegate.token.protocol.OAuth2ErrorCodes;
 
 /**
  * The error page of the errors Tomcat answers itself, before any servlet of this webapp runs: a {@code TRACE}
@@ -33,24 +36,23 @@ public final class ContainerErrorServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private static final byte[] METHOD_NOT_ALLOWED = ("{\"error\":\"invalid_request\","
-            + "\"error_description\":\"Method not allowed\"}").getBytes(StandardCharsets.UTF_8);
+    private transient OAuthResponses responses;
 
-    private static final byte[] NOT_FOUND = ("{\"error\":\"invalid_request\","
-            + "\"error_description\":\"No such endpoint\"}").getBytes(StandardCharsets.UTF_8);
+    @Override
+    public void init() throws ServletException {
+        responses = new OAuthResponses(TokenService.from(getServletContext()).objectMapper());
+    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OAuthResponses.noStore(response);
-        boolean methodRefused = request.getDispatcherType() == DispatcherType.ERROR
-                && response.getStatus() == HttpServletResponse.SC_METHOD_NOT_ALLOWED;
-        byte[] body = methodRefused ? METHOD_NOT_ALLOWED : NOT_FOUND;
-        response.setStatus(methodRefused ? HttpServletResponse.SC_METHOD_NOT_ALLOWED
-                : HttpServletResponse.SC_NOT_FOUND);
-        response.setContentType("application/json;charset=UTF-8");
-        response.setContentLength(body.length);
-        if (!"HEAD".equals(request.getMethod())) {
-            response.getOutputStream().write(body);
+        if (request.getDispatcherType() == DispatcherType.ERROR
+                && response.getStatus() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
+            responses.writeError(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, OAuth2ErrorCodes.INVALID_REQUEST,
+                    "Method not allowed");
+        } else {
+            responses.writeError(response, HttpServletResponse.SC_NOT_FOUND, OAuth2ErrorCodes.INVALID_REQUEST,
+                    "No such endpoint");
         }
     }
 }
