@@ -145,7 +145,7 @@ public final class UserAdministration {
                 Set<String> removed = new HashSet<>(user.roles());
                 removed.removeAll(roles);
                 if (!removed.isEmpty()) {
-                    service.users().holdEnabled(c, user.id());
+                    service.users().lock(c, user.id());
                 }
                 service.users().replaceRoles(c, user, roles);
                 revoke |= !removed.isEmpty();

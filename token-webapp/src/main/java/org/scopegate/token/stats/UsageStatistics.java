@@ -25,6 +25,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 
 /**
  * The usage statistics of applications, in tables of their own so that purging expired tokens never changes them:
@@ -33,8 +35,10 @@ import java.util.List;
  * password grant for any key set of the application;</li>
  * <li>access tokens issued per UTC day and grant type ({@code oauth_token_daily}).</li>
  * </ul>
- * Both are written in the transaction that issues the token, with one statement in the common case each. The rare
- * first insert runs under a savepoint: when a concurrent transaction inserted the same row first (SQLState
+ * Both are written in the transaction that issues the token, with one statement in the common case each. A day's
+ * count is spread over {@value #SLOTS} rows (slots) that concurrent grants of one application pick at random, so that
+ * they seldom wait for each other's commit; the count is their sum. The rare first insert of a row runs under a
+ * savepoint: when a concurrent transaction inserted the same row first (SQLState
  * {@value #DUPLICATE_KEY}), only the insert is rolled back and the grant carries on.
  */
 public final class UsageStatistics {
@@ -47,15 +51,32 @@ public final class UsageStatistics {
     private static final String INSERT_USER =
             "INSERT INTO oauth_app_user (application_id, username, first_token_at) VALUES (?, ?, ?)";
     private static final String COUNT_USERS = "SELECT COUNT(*) FROM oauth_app_user WHERE application_id = ?";
+    /** The rows of one day's count. */
+    public static final int SLOTS = 16;
+
     private static final String INCREMENT_DAY = "UPDATE oauth_token_daily SET issued = issued + 1 "
-            + "WHERE day = ? AND application_id = ? AND grant_type = ?";
+            + "WHERE day = ? AND application_id = ? AND grant_type = ? AND slot = ?";
     private static final String INSERT_DAY =
-            "INSERT INTO oauth_token_daily (day, application_id, grant_type, issued) VALUES (?, ?, ?, 1)";
-    private static final String SELECT_DAYS = "SELECT day, grant_type, issued FROM oauth_token_daily "
-            + "WHERE application_id = ? AND day >= ? ORDER BY day DESC, grant_type";
+            "INSERT INTO oauth_token_daily (day, application_id, grant_type, slot, issued) VALUES (?, ?, ?, ?, 1)";
+    private static final String SELECT_DAYS = "SELECT day, grant_type, SUM(issued) FROM oauth_token_daily "
+            + "WHERE application_id = ? AND day >= ? GROUP BY day, grant_type ORDER BY day DESC, grant_type";
     private static final String DELETE_USERS = "DELETE FROM oauth_app_user WHERE application_id = ?";
     private static final String DELETE_ROWS_OF_USER = "DELETE FROM oauth_app_user WHERE username = ?";
     private static final String DELETE_DAYS = "DELETE FROM oauth_token_daily WHERE application_id = ?";
+
+    private final IntSupplier slots;
+
+    /** Statistics whose grants pick their slot at random. */
+    public UsageStatistics() {
+        this(() -> ThreadLocalRandom.current().nextInt(SLOTS));
+    }
+
+    /**
+     * @param slots picks the slot of each count, from 0 to {@value #SLOTS} - 1
+     */
+    public UsageStatistics(IntSupplier slots) {
+        this.slots = slots;
+    }
 
     /**
      * @param epochMillis a time
@@ -78,7 +99,8 @@ public final class UsageStatistics {
     public void recordIssued(Connection connection, long applicationId, String grantType, long now)
             throws SQLException {
         int day = day(now);
-        if (incrementDay(connection, day, applicationId, grantType)) {
+        short slot = (short) slots.getAsInt();
+        if (incrementDay(connection, day, applicationId, grantType, slot)) {
             return;
         }
         Savepoint savepoint = connection.setSavepoint();
@@ -86,6 +108,7 @@ public final class UsageStatistics {
             ps.setInt(1, day);
             ps.setLong(2, applicationId);
             ps.setString(3, grantType);
+            ps.setShort(4, slot);
             ps.executeUpdate();
             connection.releaseSavepoint(savepoint);
         } catch (SQLException e) {
@@ -94,7 +117,7 @@ public final class UsageStatistics {
             }
             // Another transaction created today's row first: count on it.
             connection.rollback(savepoint);
-            incrementDay(connection, day, applicationId, grantType);
+            incrementDay(connection, day, applicationId, grantType, slot);
         }
     }
 
@@ -204,12 +227,13 @@ public final class UsageStatistics {
         }
     }
 
-    private static boolean incrementDay(Connection connection, int day, long applicationId, String grantType)
-            throws SQLException {
+    private static boolean incrementDay(Connection connection, int day, long applicationId, String grantType,
+            short slot) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(INCREMENT_DAY)) {
             ps.setInt(1, day);
             ps.setLong(2, applicationId);
             ps.setString(3, grantType);
+            ps.setShort(4, slot);
             return ps.executeUpdate() > 0;
         }
     }

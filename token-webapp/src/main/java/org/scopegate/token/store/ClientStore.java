@@ -44,8 +44,9 @@ public final class ClientStore {
             + "enabled = ? WHERE client_id = ?";
     private static final String UPDATE_SECRET = "UPDATE oauth_client SET secret_digest = ? WHERE client_id = ?";
     private static final String DELETE = "DELETE FROM oauth_client WHERE client_id = ?";
-    private static final String HOLD_ACTIVE = "UPDATE oauth_client SET enabled = enabled "
-            + "WHERE client_id = ? AND enabled = TRUE AND secret_digest = ?";
+
+    private final ShareLockedQuery holdActive = new ShareLockedQuery(
+            "SELECT client_id FROM oauth_client WHERE client_id = ? AND enabled = TRUE AND secret_digest = ?");
 
     /**
      * @param connection a connection
@@ -138,9 +139,9 @@ public final class ClientStore {
     }
 
     /**
-     * Takes the key set's row for the rest of the transaction if it is still enabled and has this secret: tokens
-     * inserted in the same transaction are then either seen and revoked by a concurrent disable, new secret or
-     * delete, or not issued at all.
+     * Holds the key set's row (shared) for the rest of the transaction if it is still enabled and has this secret:
+     * tokens inserted in the same transaction are then either seen and revoked by a concurrent disable, new secret or
+     * delete, or not issued at all. Grants of one key set hold it together and do not wait for each other.
      *
      * @param connection a connection in the transaction that issues the tokens
      * @param clientId consumer key
@@ -149,11 +150,7 @@ public final class ClientStore {
      * @throws SQLException on a database failure
      */
     public boolean holdActive(Connection connection, String clientId, String secretDigest) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(HOLD_ACTIVE)) {
-            ps.setString(1, clientId);
-            ps.setString(2, secretDigest);
-            return ps.executeUpdate() == 1;
-        }
+        return holdActive.hold(connection, clientId, secretDigest);
     }
 
     /**

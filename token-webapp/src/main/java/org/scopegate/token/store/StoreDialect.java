@@ -23,8 +23,8 @@ import java.util.Locale;
 /**
  * The database engine under the store, read once from the connection's metadata at start. The store's SQL is the
  * same on both engines (the migrations and every statement are written for Derby 10.16 and PostgreSQL 10 and later);
- * the engine is named in the start-up log and decides the few things outside SQL that differ, such as the embedded
- * Derby shut-down.
+ * the engine is named in the start-up log and decides the few things that differ, such as the embedded Derby
+ * shut-down and the clause of a shared row lock ({@link #shareLockClause()}).
  *
  * @param engine the engine
  * @param productName the product name the driver reports
@@ -61,6 +61,14 @@ public record StoreDialect(Engine engine, String productName, String productVers
      */
     public boolean isPostgreSql() {
         return engine == Engine.POSTGRESQL;
+    }
+
+    /**
+     * @return what ends a {@code SELECT} that holds a shared lock on the rows it returns until the transaction ends:
+     *         Derby's read stability ({@code WITH RS}), PostgreSQL's {@code FOR SHARE}
+     */
+    public String shareLockClause() {
+        return engine == Engine.DERBY ? " WITH RS" : " FOR SHARE";
     }
 
     /**

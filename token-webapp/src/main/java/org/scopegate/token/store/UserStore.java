@@ -59,8 +59,7 @@ public final class UserStore {
     // password change or delete waits for this transaction, or this one finds the row changed and gets nothing.
     private static final String HOLD_ACTIVE = "UPDATE oauth_user SET security_version = security_version "
             + "WHERE id = ? AND enabled = TRUE AND security_version = ?";
-    private static final String HOLD_ENABLED = "UPDATE oauth_user SET security_version = security_version "
-            + "WHERE id = ? AND enabled = TRUE";
+    private static final String TAKE_ROW = "UPDATE oauth_user SET security_version = security_version WHERE id = ?";
     // A claim: counted in flight while failures and claims leave room below the threshold and the account is
     // enabled and not locked. Claims older than the claim timeout no longer count, and their epoch ends.
     private static final String CLAIM = "UPDATE oauth_user SET "
@@ -83,6 +82,9 @@ public final class UserStore {
             + "WHERE id = ? AND login_epoch = ? AND failed_logins >= ?";
     private static final String RESET = "UPDATE oauth_user SET failed_logins = 0, checks_in_flight = 0, "
             + "lock_count = 0, locked_until = 0, login_epoch = login_epoch + 1 WHERE id = ?";
+
+    private final ShareLockedQuery holdEnabled =
+            new ShareLockedQuery("SELECT id FROM oauth_user WHERE id = ? AND enabled = TRUE");
 
     /**
      * @param username a user name
@@ -252,7 +254,9 @@ public final class UserStore {
     }
 
     /**
-     * Takes the user's row for the rest of the transaction if the user still exists and is enabled (a refresh).
+     * Holds the user's row (shared) for the rest of the transaction if the user still exists and is enabled (a
+     * refresh): refreshes of one user do not wait for each other; a disable, new password, role taken away or
+     * delete waits for them, or they for it.
      *
      * @param connection a connection in the transaction that issues the tokens
      * @param id the user id
@@ -260,7 +264,21 @@ public final class UserStore {
      * @throws SQLException on a database failure
      */
     public boolean holdEnabled(Connection connection, long id) throws SQLException {
-        return update(connection, HOLD_ENABLED, id) == 1;
+        return holdEnabled.hold(connection, Long.valueOf(id));
+    }
+
+    /**
+     * Takes the user's row exclusively for the rest of the transaction, before a change that tokens being issued
+     * must not miss (roles taken away): a refresh holding the row finishes first, a later one waits and sees the
+     * change.
+     *
+     * @param connection a connection in the transaction that makes the change
+     * @param id the user id
+     * @return whether the user exists
+     * @throws SQLException on a database failure
+     */
+    public boolean lock(Connection connection, long id) throws SQLException {
+        return update(connection, TAKE_ROW, id) == 1;
     }
 
     /**

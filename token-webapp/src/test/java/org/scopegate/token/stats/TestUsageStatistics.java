@@ -23,6 +23,12 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.flywaydb.core.Flyway;
@@ -143,6 +149,71 @@ public class TestUsageStatistics {
         Assertions.assertEquals(List.of(new DailyCount(20251127, "password", 1),
                 new DailyCount(20251126, "client_credentials", 1), new DailyCount(20251126, "password", 3)), days);
         Assertions.assertEquals("2025-11-26", days.get(1).isoDay());
+    }
+
+    @Test
+    public void recordIssuedWhenGrantsOfOneApplicationInFlightThenOtherSlotsDoNotWait() throws Exception {
+        // PREPARE: the first grant counts in slot 0, the second in slot 1, the third in slot 0 again
+        SchemaMigrator.migrate(dataSource, getClass().getClassLoader());
+        long app = newApplication();
+        AtomicInteger next = new AtomicInteger();
+        int[] picks = { 0, 1, 0 };
+        UsageStatistics spread = new UsageStatistics(() -> picks[next.getAndIncrement()]);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection first = dataSource.getConnection()) {
+            first.setAutoCommit(false);
+            spread.recordIssued(first, app, "refresh_token", NOW);
+
+            // TEST: two more grants of the same application and day while the first has not committed
+            Future<Object> otherSlot = other.submit(() -> database.call(c -> {
+                spread.recordIssued(c, app, "refresh_token", NOW);
+                return null;
+            }));
+            Object noWait = otherSlot.get(10, TimeUnit.SECONDS);
+            Future<Object> sameSlot = other.submit(() -> database.call(c -> {
+                spread.recordIssued(c, app, "refresh_token", NOW);
+                return null;
+            }));
+
+            // VERIFY: only the grant on the first one's slot waits for its commit; the day's count is the sum
+            Assertions.assertNull(noWait);
+            Assertions.assertThrows(TimeoutException.class, () -> sameSlot.get(1, TimeUnit.SECONDS),
+                    "a grant on the same slot did not wait: the row is not held");
+            first.commit();
+            sameSlot.get(10, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        Assertions.assertEquals(List.of(new DailyCount(20251126, "refresh_token", 3)),
+                database.call(c -> statistics.daily(c, app, 20251101)));
+    }
+
+    @Test
+    public void migrateWhenCountsBeforeSlotsThenKeptAndAddedTo() throws Exception {
+        // PREPARE: a store of version 5.1 with a day counted
+        Flyway.configure(getClass().getClassLoader()).dataSource(dataSource).locations("classpath:db/migration")
+                .target("5.1").load().migrate();
+        long app = newApplication();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO oauth_token_daily (day, application_id, grant_type, issued) VALUES (20251126, ?, ?, 41)")) {
+            ps.setLong(1, app);
+            ps.setString(2, "password");
+            ps.executeUpdate();
+        }
+
+        // TEST
+        SchemaMigrator.migrate(dataSource, getClass().getClassLoader());
+        for (int slot : new int[] { 0, 7 }) {
+            UsageStatistics inSlot = new UsageStatistics(() -> slot);
+            database.call(c -> {
+                inSlot.recordIssued(c, app, "password", NOW);
+                return null;
+            });
+        }
+
+        // VERIFY
+        Assertions.assertEquals(List.of(new DailyCount(20251126, "password", 43)),
+                database.call(c -> statistics.daily(c, app, 20251101)));
     }
 
     @Test
