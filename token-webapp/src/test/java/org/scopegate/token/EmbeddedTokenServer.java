@@ -49,6 +49,7 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.tomcat.util.descriptor.web.ContextResource;
 import org.apache.tomcat.util.descriptor.web.ContextResourceLink;
 import org.scopegate.testsupport.TestDatabase;
@@ -82,6 +83,7 @@ public final class EmbeddedTokenServer {
     private int port;
     private String adminAuthorization;
     private boolean behindTls;
+    private boolean behindProxy;
 
     /**
      * @param base temporary base directory (database and admin secret go under it)
@@ -207,6 +209,17 @@ public final class EmbeddedTokenServer {
     }
 
     /**
+     * Puts Tomcat's {@code RemoteIpValve} on the host, as behind a reverse proxy on this host: a request's
+     * {@code X-Forwarded-For} becomes its remote address, {@code X-Forwarded-Proto: https} marks it secure.
+     *
+     * @return this
+     */
+    public EmbeddedTokenServer behindProxy() {
+        behindProxy = true;
+        return this;
+    }
+
+    /**
      * Adds a second webapp at {@code path} whose only servlet answers every request, as another application on the
      * same Tomcat (and the same connector) as the token service.
      *
@@ -248,6 +261,13 @@ public final class EmbeddedTokenServer {
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
+        if (behindProxy) {
+            RemoteIpValve proxy = new RemoteIpValve();
+            proxy.setInternalProxies("127\\.0\\.0\\.1");
+            proxy.setRemoteIpHeader("X-Forwarded-For");
+            proxy.setProtocolHeader("X-Forwarded-Proto");
+            tomcat.getHost().getPipeline().addValve(proxy);
+        }
         if (jndiDatabase != null) {
             addGlobalDataSource(jndiDatabase);
         }

@@ -56,13 +56,15 @@ import org.scopegate.token.crypto.PasswordHasher;
  * @param signInRateLimit sign-ins of the pages per client address per minute (0: no limit)
  * @param jdbc the PostgreSQL server of the webapp's own pool, or {@code null} for embedded Derby (or JNDI)
  * @param grantRateLimits the token endpoint's rate limits
+ * @param requireSecureTransport whether plain HTTP from other hosts is refused (RFC 6749 section 3.1)
  */
 public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, long accessTokenLifetime,
         long refreshTokenLifetime, long refreshFamilyMaxAge, String defaultScope, PasswordHashParameters passwordHash,
         int lockoutThreshold,
         long lockoutDuration, long lockoutMaxDuration, Path adminSecretFile, long purgeInterval, String issuer,
         Set<String> signupDefaultRoles, int passwordMinLength, int passwordHashQueue, long passwordHashWait,
-        int signupRateLimit, int signInRateLimit, JdbcSettings jdbc, GrantRateLimits grantRateLimits) {
+        int signupRateLimit, int signInRateLimit, JdbcSettings jdbc, GrantRateLimits grantRateLimits,
+        boolean requireSecureTransport) {
 
     /** Context parameter names. */
     public static final String DATA_SOURCE_NAME = "dataSourceName";
@@ -126,6 +128,8 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
     public static final String GRANT_RATE_LIMIT_PER_ADDRESS = "grantRateLimitPerAddress";
     /** Context parameter name. */
     public static final String GRANT_RATE_LIMIT_WINDOW = "grantRateLimitWindow";
+    /** Context parameter name. */
+    public static final String REQUIRE_SECURE_TRANSPORT = "requireSecureTransport";
 
     private static final Pattern ROLE = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,64}");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
@@ -196,10 +200,22 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
                 number(parameters, GRANT_RATE_LIMIT_PER_CLIENT, 1200, 0, 1_000_000_000),
                 number(parameters, GRANT_RATE_LIMIT_PER_ADDRESS, 300, 0, 1_000_000_000),
                 number(parameters, GRANT_RATE_LIMIT_WINDOW, 60, 1, 86400));
+        boolean secureTransport = flag(parameters, REQUIRE_SECURE_TRANSPORT, true);
         return new TokenServiceConfig(dataSourceName, databaseDirectory, access, refresh, familyMaxAge, defaultScope,
                 hash, threshold, duration, maxDuration, adminSecretFile, purge, issuer,
                 Collections.unmodifiableSet(signupRoles), passwordMinLength, hashQueue, hashWait, signupRate,
-                signInRate, jdbc, limits);
+                signInRate, jdbc, limits, secureTransport);
+    }
+
+    private static boolean flag(UnaryOperator<String> parameters, String name, boolean defaultValue) {
+        String value = text(parameters, name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value)) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(name + " must be true or false");
     }
 
     private static JdbcSettings jdbc(UnaryOperator<String> parameters, String dataSourceName) {
@@ -267,7 +283,7 @@ public record TokenServiceConfig(String dataSourceName, Path databaseDirectory, 
         return new TokenServiceConfig(dataSourceName, databaseDirectory, accessTokenLifetime, refreshTokenLifetime,
                 refreshFamilyMaxAge, defaultScope, passwordHash, lockoutThreshold, lockoutDuration, lockoutMaxDuration,
                 adminSecretFile, purgeInterval, derivedIssuer, signupDefaultRoles, passwordMinLength, passwordHashQueue,
-                passwordHashWait, signupRateLimit, signInRateLimit, jdbc, grantRateLimits);
+                passwordHashWait, signupRateLimit, signInRateLimit, jdbc, grantRateLimits, requireSecureTransport);
     }
 
     /**

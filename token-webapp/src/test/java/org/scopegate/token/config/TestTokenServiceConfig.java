@@ -167,4 +167,16 @@ public class TestTokenServiceConfig {
             }
         }
     }
+
+    @Test
+    public void requireSecureTransportWhenAbsentTrueOrFalseThenReadElseRefusedByName() {
+        Assertions.assertTrue(TokenServiceConfig.read(name -> null, BASE).requireSecureTransport());
+        Assertions.assertFalse(TokenServiceConfig.read(Map.of("requireSecureTransport", " FALSE ")::get, BASE)
+                .requireSecureTransport());
+        Assertions.assertTrue(TokenServiceConfig.read(Map.of("requireSecureTransport", "true")::get, BASE)
+                .requireSecureTransport());
+        IllegalArgumentException wrong = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenServiceConfig.read(Map.of("requireSecureTransport", "yes")::get, BASE));
+        Assertions.assertEquals("requireSecureTransport must be true or false", wrong.getMessage());
+    }
 }
