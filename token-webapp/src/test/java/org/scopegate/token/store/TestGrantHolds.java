@@ -92,22 +92,8 @@ public class TestGrantHolds {
 
     @Test
     public void holdActiveWhenAnotherGrantHoldsTheKeySetThenNoWait() throws Exception {
-        try (Connection first = dataSource.getConnection()) {
-            // PREPARE: a grant of this key set, not committed yet
-            Assertions.assertTrue(clients.holdActive(first, client.clientId(), SECRET_DIGEST));
-
-            // TEST: a second grant of the same key set, in its own transaction
-            Future<Boolean> second = other.submit(() -> database.call(c -> {
-                boolean held = clients.holdActive(c, client.clientId(), SECRET_DIGEST);
-                c.commit();
-                return Boolean.valueOf(held);
-            }));
-
-            // VERIFY
-            Assertions.assertTrue(second.get(10, TimeUnit.SECONDS).booleanValue(),
-                    "the second grant waited for the first one's commit");
-            first.commit();
-        }
+        assertSecondHolderDoesNotWait(c -> clients.holdActive(c, client.clientId(), SECRET_DIGEST),
+                "the second grant waited for the first one's commit");
     }
 
     @Test
@@ -152,22 +138,8 @@ public class TestGrantHolds {
 
     @Test
     public void holdEnabledWhenAnotherRefreshHoldsTheUserThenNoWait() throws Exception {
-        try (Connection first = dataSource.getConnection()) {
-            // PREPARE
-            Assertions.assertTrue(users.holdEnabled(first, userId));
-
-            // TEST
-            Future<Boolean> second = other.submit(() -> database.call(c -> {
-                boolean held = users.holdEnabled(c, userId);
-                c.commit();
-                return Boolean.valueOf(held);
-            }));
-
-            // VERIFY
-            Assertions.assertTrue(second.get(10, TimeUnit.SECONDS).booleanValue(),
-                    "the second refresh waited for the first one's commit");
-            first.commit();
-        }
+        assertSecondHolderDoesNotWait(c -> users.holdEnabled(c, userId),
+                "the second refresh waited for the first one's commit");
     }
 
     @Test
@@ -203,6 +175,30 @@ public class TestGrantHolds {
 
         // VERIFY
         Assertions.assertFalse(held);
+    }
+
+    /** One transaction's hold of a row. */
+    @FunctionalInterface
+    private interface Hold {
+        boolean on(Connection connection) throws SQLException;
+    }
+
+    private void assertSecondHolderDoesNotWait(Hold hold, String message) throws Exception {
+        try (Connection first = dataSource.getConnection()) {
+            // PREPARE: a first transaction holds the row, not committed yet
+            Assertions.assertTrue(hold.on(first));
+
+            // TEST: a second one in its own transaction
+            Future<Boolean> second = other.submit(() -> database.call(c -> {
+                boolean held = hold.on(c);
+                c.commit();
+                return Boolean.valueOf(held);
+            }));
+
+            // VERIFY
+            Assertions.assertTrue(second.get(10, TimeUnit.SECONDS).booleanValue(), message);
+            first.commit();
+        }
     }
 
     private static void assertStillWaiting(Future<?> change, String message) throws Exception {
