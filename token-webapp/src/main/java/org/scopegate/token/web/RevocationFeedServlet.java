@@ -151,10 +151,7 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
         }
         FormParameters parameters = FormRequests.read(request);
         String stream = parameters.require(OAuth2ParameterNames.STREAM);
-        long cursor = parseCursor(parameters.require(OAuth2ParameterNames.CURSOR));
-        if (cursor < 0) {
-            throw OAuthException.invalidRequest("Parameter cursor must be an event id");
-        }
+        long cursor = parseEventId(parameters.require(OAuth2ParameterNames.CURSOR));
         switch (hub.acknowledge(stream, authorization, cursor)) {
             case RECORDED -> response.setStatus(HttpServletResponse.SC_NO_CONTENT);
             case WRONG_CREDENTIALS ->
@@ -178,6 +175,18 @@ public final class RevocationFeedServlet extends OAuthEndpointServlet {
             }
         }
         return false;
+    }
+
+    private static long parseEventId(String value) throws OAuthException {
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw OAuthException.invalidRequest("Parameter cursor must be an event id (a number, 0 or more)");
     }
 
     private static long parseCursor(String value) throws OAuthException {

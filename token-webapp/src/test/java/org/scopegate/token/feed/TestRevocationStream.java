@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -341,7 +342,8 @@ public class TestRevocationStream {
             HttpResponse<String> unknown = acknowledge(introspector, "no-such-stream", "1");
             HttpResponse<String> otherClient = acknowledge(app, id, "1");
             HttpResponse<String> none = acknowledge(null, id, "1");
-            HttpResponse<String> badCursor = acknowledge(introspector, id, "-5");
+            List<HttpResponse<String>> badCursors = List.of(acknowledge(introspector, id, "-5"),
+                    acknowledge(introspector, id, "-1"), acknowledge(introspector, id, "abc"));
             HttpResponse<String> get = server.send("/revocations", "PUT", introspector, null, null);
 
             // VERIFY
@@ -350,7 +352,11 @@ public class TestRevocationStream {
             Assertions.assertEquals(401, otherClient.statusCode());
             Assertions.assertEquals("invalid_client", EmbeddedTokenServer.json(otherClient).get("error").asText());
             Assertions.assertEquals(401, none.statusCode());
-            Assertions.assertEquals(400, badCursor.statusCode());
+            for (HttpResponse<String> badCursor : badCursors) {
+                Assertions.assertEquals(400, badCursor.statusCode(), badCursor.body());
+                Assertions.assertEquals("Parameter cursor must be an event id (a number, 0 or more)",
+                        EmbeddedTokenServer.json(badCursor).get("error_description").asText());
+            }
             Assertions.assertEquals(405, get.statusCode());
             Assertions.assertEquals("GET, POST", get.headers().firstValue("Allow").orElse(null));
         }
