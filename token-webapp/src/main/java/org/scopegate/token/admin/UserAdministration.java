@@ -151,7 +151,7 @@ public final class UserAdministration {
                 revoke |= !removed.isEmpty();
             }
             if (revoke) {
-                int count = service.revoker().revokeUser(c, user.username(), now);
+                int count = service.revoker().revokeUser(c, user, now);
                 service.revoked(null, enabled != null && !enabled.booleanValue() ? RevocationCause.USER_DISABLED
                         : hash != null ? RevocationCause.PASSWORD_CHANGED : RevocationCause.ROLES_CHANGED, count, "user",
                         user.username());
@@ -179,7 +179,7 @@ public final class UserAdministration {
             }
             // First the row (a grant under way then waits for this transaction or has finished), then the tokens.
             service.users().setEnabled(c, user.id(), false);
-            int count = service.revoker().revokeUser(c, user.username(), now);
+            int count = service.revoker().revokeUser(c, user, now);
             service.revoked(null, RevocationCause.USER_DELETED, count, "user", user.username());
             ApplicationAdministration.deleteOwnedBy(service, c, user, now);
             service.statistics().deleteUser(c, user.username());

@@ -90,15 +90,15 @@ public final class TokenRevoker {
      * Revokes every token of a user and writes a {@code user} event.
      *
      * @param connection a connection in a transaction
-     * @param username stored user name
+     * @param user the user
      * @param now epoch milliseconds
      * @return the number of rows revoked
      * @throws SQLException on a database failure
      */
-    public int revokeUser(Connection connection, String username, long now) throws SQLException {
+    public int revokeUser(Connection connection, UserRecord user, long now) throws SQLException {
         events.lock(connection);
-        int count = tokens.revokeUser(connection, username);
-        events.insert(connection, RevocationEvent.USER, Collections.singletonList(username), now);
+        int count = tokens.revokeUser(connection, user.id());
+        events.insert(connection, RevocationEvent.USER, Collections.singletonList(user.username()), now);
         return count;
     }
 

@@ -46,7 +46,7 @@ public final class TokenStore {
     private static final String REVOKE_CLIENT =
             "UPDATE oauth_token SET revoked = TRUE WHERE client_id = ? AND revoked = FALSE";
     private static final String REVOKE_USER =
-            "UPDATE oauth_token SET revoked = TRUE WHERE username = ? AND revoked = FALSE";
+            "UPDATE oauth_token SET revoked = TRUE WHERE user_id = ? AND revoked = FALSE";
     private static final String LIVE_ACCESS_OF_USER = "SELECT " + COLUMNS + " FROM oauth_token "
             + "WHERE client_id = ? AND user_id = ? AND token_kind = 'A' AND revoked = FALSE AND expires_at > ? "
             + "ORDER BY issued_at DESC";
@@ -194,12 +194,15 @@ public final class TokenStore {
 
     /**
      * @param connection a connection
-     * @param username stored user name
+     * @param userId the user's id
      * @return rows revoked
      * @throws SQLException on a database failure
      */
-    public int revokeUser(Connection connection, String username) throws SQLException {
-        return update(connection, REVOKE_USER, username);
+    public int revokeUser(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(REVOKE_USER)) {
+            ps.setLong(1, userId);
+            return ps.executeUpdate();
+        }
     }
 
     /**
